@@ -1,0 +1,31 @@
+package io.kycrouter;
+
+import org.apache.camel.main.Main;
+
+import java.util.Map;
+
+/**
+ * Starts the router: Camel Main with config/application.properties (or the file named by KYC_CONFIG) and the
+ * YAML routes under routes/ (or KYC_ROUTES_DIR), both read from the file system at start-up.
+ */
+public final class KycWebhookRouter {
+
+    private KycWebhookRouter() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Main main = create(Map.of());
+        int code = main.run(args);
+        System.exit(code);
+    }
+
+    /** A configured, not yet started router; overrides win over every file and environment setting (tests). */
+    public static Main create(Map<String, String> overrides) {
+        Main main = new Main(KycWebhookRouter.class);
+        String config = System.getenv().getOrDefault("KYC_CONFIG", "config/application.properties");
+        main.setPropertyPlaceholderLocations("file:" + config);
+        // RouterConfiguration is found by Camel Main's scan of this package.
+        overrides.forEach(main::addOverrideProperty);
+        return main;
+    }
+}

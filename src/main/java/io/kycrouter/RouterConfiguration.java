@@ -1,0 +1,103 @@
+package io.kycrouter;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import io.kycrouter.api.DeliveriesApi;
+import io.kycrouter.api.OperatorApi;
+import io.kycrouter.canonical.Canonicalizer;
+import io.kycrouter.ingress.Ingress;
+import io.kycrouter.ingress.JsonBodies;
+import io.kycrouter.notify.NotifyTransport;
+import io.kycrouter.observe.DatabaseHealthCheck;
+import io.kycrouter.observe.RouterMetrics;
+import io.kycrouter.notify.Outbox;
+import io.kycrouter.notify.OutboxDispatcher;
+import io.kycrouter.notify.Targets;
+import io.kycrouter.security.VendorAuthenticator;
+import io.kycrouter.store.Database;
+import io.kycrouter.store.EventStore;
+import io.kycrouter.store.Inbox;
+import io.kycrouter.store.InboxRecovery;
+import io.kycrouter.store.Retention;
+import io.kycrouter.vendors.Settings;
+import io.kycrouter.vendors.VendorRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Builds the router's beans from the {@code kyc.*} settings and binds them in the Camel registry, where the
+ * YAML routes refer to them by name (ingress, canonical, inboxRecovery, outboxDispatcher, notifyTransport,
+ * operatorApi, deliveriesApi, dataSource).
+ */
+public class RouterConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings kyc = new Settings("kyc.", key -> context.getPropertiesComponent().resolveProperty(key));
+        Clock clock = Clock.systemUTC();
+
+        VendorRegistry vendors = VendorRegistry.load(kyc);
+        Targets targets = Targets.load(kyc);
+        HikariDataSource dataSource = Database.open(kyc.child("db"));
+        onStop(context, dataSource::close);
+        Database.migrate(dataSource);
+
+        // Micrometer: the registry Camel's Prometheus support exposes on the management port (it binds one as
+        // "metricsRegistry" when camel.metrics.enabled; otherwise, as in some tests, ours is used alone)
+        MeterRegistry meters = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind("metricsRegistry", meters);
+        }
+        RouterMetrics metrics = new RouterMetrics(meters, vendors.names());
+        context.getRegistry().bind("kycDatabaseHealthCheck", new DatabaseHealthCheck(dataSource));
+
+        JsonBodies json = new JsonBodies((int) kyc.number("ingress.max-json-depth", 500));
+        Inbox inbox = new Inbox(dataSource);
+        EventStore events = new EventStore(dataSource, new ObjectMapper(), targets);
+        Outbox outbox = new Outbox(dataSource);
+
+        int workers = Math.max(1, targets.all().size());
+        ExecutorService notifyPool = context.getExecutorServiceManager().newThreadPool(this, "kyc-notify", workers, workers);
+        OutboxDispatcher dispatcher = new OutboxDispatcher(context, targets, outbox, notifyPool,
+                Duration.ofMillis(kyc.number("notify.claim-lease-ms", 60_000)), metrics);
+        metrics.outboxGauges(targets, outbox);
+        onStop(context, dispatcher::release); // added after the pool: stopped before it, while the database is open
+
+        context.getRegistry().bind("dataSource", dataSource);
+        context.getRegistry().bind("vendorRegistry", vendors);
+        context.getRegistry().bind("ingress", new Ingress(vendors,
+                new VendorAuthenticator(clock, vendors.devAcceptUnauthenticated()), inbox, json, clock, metrics));
+        context.getRegistry().bind("canonical", new Canonicalizer(events, inbox, dispatcher::dispatch));
+        context.getRegistry().bind("inboxRecovery", new InboxRecovery(inbox, json, clock,
+                Duration.ofMillis(kyc.number("inbox.recovery-grace-ms", 30_000)),
+                (int) kyc.number("inbox.recovery-max-attempts", 20),
+                (int) kyc.number("inbox.recovery-batch-size", 100)));
+        context.getRegistry().bind("outboxDispatcher", dispatcher);
+        context.getRegistry().bind("retention", new Retention(dataSource, clock,
+                Duration.ofDays(kyc.number("retention.inbox-body-days", 30)),
+                (int) kyc.number("retention.batch-size", 500), Duration.ofMillis(kyc.number("retention.pause-ms", 50))));
+        context.getRegistry().bind("notifyTransport", new NotifyTransport());
+        context.getRegistry().bind("operatorApi", new OperatorApi(kyc.get("api.operator-token").orElse(null)));
+        context.getRegistry().bind("deliveriesApi", new DeliveriesApi(outbox, targets));
+        context.addStartupListener(new StartupChecks(vendors, kyc));
+    }
+
+    /** Runs an action when the context stops; services stop in the reverse order they were added. */
+    private static void onStop(CamelContext context, Runnable action) throws Exception {
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                action.run();
+            }
+        }, true, true);
+    }
+}

@@ -1,0 +1,71 @@
+package io.kycrouter;
+
+import io.kycrouter.vendors.ConfigException;
+import io.kycrouter.vendors.Settings;
+import io.kycrouter.vendors.VendorDefinition;
+import io.kycrouter.vendors.VendorRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import org.apache.camel.model.Model;
+
+/**
+ * Checks made once the routes are loaded: every configured vendor has its route, and the HTTP server answers
+ * oversized bodies with a JSON 413 like every other error.
+ */
+final class StartupChecks implements StartupListener {
+
+    private final VendorRegistry vendors;
+    private final Settings kyc;
+
+    StartupChecks(VendorRegistry vendors, Settings kyc) {
+        this.vendors = vendors;
+        this.kyc = kyc;
+    }
+
+    @Override
+    public void onCamelContextStarting(CamelContext context, boolean alreadyStarted) {
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        for (String name : vendors.names()) {
+            VendorDefinition vendor = vendors.find(name).orElseThrow();
+            boolean found = model.getRouteDefinitions().stream()
+                    .anyMatch(r -> r.getInput() != null && vendor.routeUri().equals(r.getInput().getEndpointUri()));
+            if (!found) {
+                throw new ConfigException("vendor " + name + " is listed in kyc.vendors but no route consumes "
+                        + vendor.routeUri() + ": add routes/" + name + ".yaml (see README, 'Adding a vendor')");
+            }
+        }
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        MainHttpServer server = context.hasService(MainHttpServer.class);
+        if (server != null) {
+            // Slow senders (a body trickled byte by byte) may not hold a connection and a worker for ever: a
+            // request not answered within kyc.ingress.request-timeout-ms gets a 408 and its connection is closed.
+            server.getRouter().route().order(-2000).handler(TimeoutHandler.create(kyc.number("ingress.request-timeout-ms", 30_000), 408));
+            // Requests Vert.x refuses before a route runs (a body over camel.server.max-body-size, a malformed
+            // form or multipart body) get the same JSON error answer as everything else.
+            server.getRouter().route().order(-1000).failureHandler(routing -> {
+                int status = routing.statusCode();
+                if (status >= 400 && status < 500 && !routing.response().ended()) {
+                    String error = status == 413 ? "payload_too_large" : status == 408 ? "request_timeout" : "bad_request";
+                    String message = status == 413
+                            ? "body exceeds the server limit of " + kyc.get("ingress.server-max-body-size", "?") + " bytes"
+                            : status == 408 ? "the request was not complete within the time allowed"
+                            : "the request could not be read";
+                    if (status == 408) {
+                        routing.response().putHeader("Connection", "close");
+                    }
+                    routing.response()
+                            .setStatusCode(status)
+                            .putHeader("Content-Type", "application/json")
+                            .end("{\"status\":\"rejected\",\"error\":\"" + error + "\",\"message\":\"" + message + "\"}");
+                } else {
+                    routing.next();
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.kycrouter.api;
+
+import io.kycrouter.ingress.DeliveryRejected;
+import io.kycrouter.ingress.Responses;
+import io.kycrouter.security.ConstantTime;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Timestamp;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operator read API (routes/api.yaml): bearer-token check and the JSON views of rows that camel-jdbc
+ * read. With no operator token configured every call is refused: the API never runs open.
+ */
+public final class OperatorApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger("kyc.api");
+
+    private final String token;
+
+    public OperatorApi(String token) {
+        this.token = token == null || token.isBlank() ? null : token.trim();
+    }
+
+    /** Reads: GET only, with the operator token. */
+    public void authorizeGet(Exchange exchange) {
+        authorize(exchange, "GET");
+    }
+
+    /** Actions (replay, enable): POST only, with the operator token. */
+    public void authorizePost(Exchange exchange) {
+        authorize(exchange, "POST");
+    }
+
+    private void authorize(Exchange exchange, String method) {
+        if (!method.equalsIgnoreCase(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
+            throw new DeliveryRejected(405, "method_not_allowed", "this resource takes " + method);
+        }
+        if (token == null) {
+            throw new DeliveryRejected(401, "unauthorized", "the operator API is disabled: set KYC_OPERATOR_TOKEN");
+        }
+        String header = exchange.getMessage().getHeader("Authorization", String.class);
+        String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        if (!ConstantTime.equal(given, token)) {
+            throw new DeliveryRejected(401, "unauthorized", "missing or wrong bearer token");
+        }
+    }
+
+    /** The state row as JSON, or 404. */
+    public void state(Exchange exchange) {
+        List<?> rows = exchange.getMessage().getBody(List.class);
+        if (rows == null || rows.isEmpty()) {
+            throw new DeliveryRejected(404, "not_found", "no such verification");
+        }
+        Map<String, Object> view = new LinkedHashMap<>();
+        ((Map<?, ?>) rows.get(0)).forEach((k, v) -> view.put(String.valueOf(k), plain(v)));
+        Responses.json(exchange, 200, view);
+    }
+
+    /** The canonical events, oldest first, as a JSON array of the stored documents; 404 when none. */
+    public void events(Exchange exchange) {
+        List<?> rows = exchange.getMessage().getBody(List.class);
+        if (rows == null || rows.isEmpty()) {
+            throw new DeliveryRejected(404, "not_found", "no such verification");
+        }
+        List<String> payloads = new ArrayList<>();
+        for (Object row : rows) {
+            payloads.add(String.valueOf(((Map<?, ?>) row).values().iterator().next()));
+        }
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody("[" + String.join(",", payloads) + "]");
+    }
+
+    public void rejected(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (cause instanceof DeliveryRejected r) {
+            Responses.error(exchange, r.status(), r.error(), r.getMessage());
+        } else {
+            LOG.warn("operator API failure: {}", cause == null ? "?" : cause.toString());
+            Responses.error(exchange, 503, "store_unavailable", "the router's database is unavailable; retry later");
+        }
+    }
+
+    /** Database timestamps differ by driver (H2: OffsetDateTime, PostgreSQL: Timestamp): all become ISO-8601 UTC. */
+    static Object plain(Object value) {
+        if (value instanceof OffsetDateTime t) {
+            return t.toInstant().toString();
+        }
+        if (value instanceof Timestamp t) {
+            return t.toInstant().toString();
+        }
+        if (value instanceof java.time.Instant i) {
+            return i.toString();
+        }
+        if (value instanceof java.time.LocalDateTime l) {
+            return l.toInstant(ZoneOffset.UTC).toString();
+        }
+        return value;
+    }
+}

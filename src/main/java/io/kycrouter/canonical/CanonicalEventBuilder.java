@@ -1,0 +1,173 @@
+package io.kycrouter.canonical;
+
+import io.kycrouter.canonical.VerificationEvent.Check;
+import io.kycrouter.canonical.VerificationEvent.Reason;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Builds the canonical event from the variables a vendor route set (see README, "Adding a vendor"):
+ * {@code vendorEventType, verificationId, externalUserId, relatedId, occurredAt, sandbox, type, status, final,
+ * reasons (codes) with reasonMessages (same order), reasonCode + reasonMessage, check.<name>, score.<name>}. Only these named values reach the event,
+ * so nothing else of the payload (names, birth dates, documents) can leak into it.
+ */
+public final class CanonicalEventBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CanonicalEventBuilder.class);
+
+    public VerificationEvent build(Exchange exchange) {
+        Map<String, Object> v = exchange.getVariables();
+        String vendor = text(v.get("vendor"));
+        String eventKey = text(v.get("eventKey"));
+        long inboxId = ((Number) v.get("inboxId")).longValue();
+        Instant receivedAt = (Instant) v.get("receivedAt");
+
+        String verificationId = text(v.get("verificationId"));
+        if (verificationId == null) {
+            throw new IllegalStateException("the " + vendor + " route set no verificationId");
+        }
+        if (verificationId.length() > 256) {
+            throw new IllegalArgumentException("the verificationId is longer than 256 characters");
+        }
+        CanonicalType type = enumValue(CanonicalType.class, v.get("type"), CanonicalType.UNKNOWN, vendor);
+        CanonicalStatus status = v.get("status") == null ? null
+                : enumValue(CanonicalStatus.class, v.get("status"), CanonicalStatus.UNKNOWN, vendor);
+        boolean isFinal = v.get("final") != null ? bool(v.get("final")) : status != null && status.finalByDefault();
+
+        Instant occurredAt = receivedAt;
+        Object time = v.get("occurredAt");
+        if (time instanceof Collection<?> c) {
+            time = c.isEmpty() ? null : c.iterator().next();
+        }
+        if (text(time) == null) {
+            LOG.debug("{} event {}: no event time; using the time received", vendor, eventKey);
+        } else {
+            try {
+                occurredAt = VendorTime.parse(time);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("{} event {}: event time not usable ({}); using the time received", vendor, eventKey, e.getMessage());
+            }
+        }
+        return new VerificationEvent(
+                eventId(vendor, eventKey),
+                vendor,
+                cap(text(v.get("vendorEventType")), 128),
+                eventKey,
+                type,
+                status,
+                isFinal,
+                verificationId,
+                PersonalData.userReference(text(v.get("externalUserId"))),
+                text(v.get("relatedId")),
+                reasons(v),
+                checks(v),
+                v.get("sandbox") != null && bool(v.get("sandbox")),
+                occurredAt.toString(),
+                receivedAt.toString(),
+                inboxId);
+    }
+
+    /** Stable across reprocessing: the same vendor event always gets the same id (downstream dedupe). */
+    static String eventId(String vendor, String eventKey) {
+        return UUID.nameUUIDFromBytes((vendor + "\n" + eventKey).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private static List<Reason> reasons(Map<String, Object> v) {
+        List<Reason> reasons = new ArrayList<>();
+        List<?> codes = asList(v.get("reasons"));
+        List<?> messages = asList(v.get("reasonMessages"));
+        for (int i = 0; i < Math.max(codes.size(), messages.size()); i++) {
+            addReason(reasons, i < codes.size() ? codes.get(i) : null, i < messages.size() ? text(messages.get(i)) : null);
+        }
+        addReason(reasons, v.get("reasonCode"), text(v.get("reasonMessage")));
+        return List.copyOf(reasons);
+    }
+
+    private static List<?> asList(Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        return value instanceof Collection<?> c ? new ArrayList<>(c) : List.of(value);
+    }
+
+    private static void addReason(List<Reason> reasons, Object code, String message) {
+        String c = text(code);
+        if (c == null && message == null) {
+            return;
+        }
+        reasons.add(new Reason(c == null ? "UNSPECIFIED" : c, PersonalData.freeText(message)));
+    }
+
+    private static List<Check> checks(Map<String, Object> v) {
+        Map<String, Check> checks = new TreeMap<>(); // sorted by name: the same event always reads the same
+        v.forEach((name, value) -> {
+            if (name.startsWith("check.") && text(value) != null) {
+                String check = name.substring("check.".length());
+                checks.put(check, new Check(check, text(value), score(v.get("score." + check))));
+            }
+        });
+        return List.copyOf(checks.values());
+    }
+
+    private static Object score(Object value) {
+        if (value instanceof Number n) {
+            return n instanceof BigDecimal ? n : new BigDecimal(n.toString());
+        }
+        String t = text(value);
+        if (t == null) {
+            return null;
+        }
+        try {
+            return new BigDecimal(t);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, Object value, E fallback, String vendor) {
+        String t = text(value);
+        if (t == null) {
+            return fallback;
+        }
+        try {
+            return Enum.valueOf(type, t.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{} route set unknown {} '{}'; using {}", vendor, type.getSimpleName(), t, fallback);
+            return fallback;
+        }
+    }
+
+    static String text(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Collection<?> c) {
+            return c.isEmpty() ? null : text(c.iterator().next());
+        }
+        String s = value instanceof BigDecimal d ? d.toPlainString() : value.toString().trim();
+        return s.isEmpty() ? null : s;
+    }
+
+    private static String cap(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+
+    static boolean bool(Object value) {
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        return "true".equalsIgnoreCase(String.valueOf(value).trim());
+    }
+}

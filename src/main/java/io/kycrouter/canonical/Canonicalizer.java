@@ -1,0 +1,81 @@
+package io.kycrouter.canonical;
+
+import io.kycrouter.store.EventStore;
+import io.kycrouter.store.Inbox;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of routes/canonical.yaml after the vendor route mapped a delivery: build the canonical event,
+ * store it with the verification's new state, or record why that failed so the inbox recovery retries it.
+ */
+public final class Canonicalizer {
+
+    private static final Logger LOG = LoggerFactory.getLogger("kyc.canonical");
+
+    private static final Logger UNMAPPED = LoggerFactory.getLogger("kyc.vendor");
+
+    private final CanonicalEventBuilder builder = new CanonicalEventBuilder();
+    private final EventStore events;
+    private final Inbox inbox;
+
+    private final Runnable afterAppend;
+
+    /** @param afterAppend run after a new event was stored (wakes the outbox dispatcher) */
+    public Canonicalizer(EventStore events, Inbox inbox, Runnable afterAppend) {
+        this.events = events;
+        this.inbox = inbox;
+        this.afterAppend = afterAppend;
+    }
+
+    public void build(Exchange exchange) {
+        exchange.setVariable("event", builder.build(exchange));
+    }
+
+    public void store(Exchange exchange) {
+        VerificationEvent event = exchange.getVariable("event", VerificationEvent.class);
+        boolean appended = events.append(event);
+        if (appended) {
+            afterAppend.run();
+        }
+        LOG.info("vendor={} key={} verification={} type={} status={} final={} stored={}", event.vendor(),
+                printable(event.vendorEventKey(), 200), printable(event.verificationId(), 100), event.type(), event.status(), event.isFinal(),
+                appended ? "new" : "already");
+    }
+
+    /**
+     * Keeps the failure on the inbox row (never the payload) and logs it. A database outage is retried by the
+     * inbox recovery; a payload that cannot be mapped (no verification id, a value too long) is parked.
+     */
+    public void failed(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Object inboxId = exchange.getVariable("inboxId");
+        boolean permanent = !(cause instanceof io.kycrouter.store.StoreUnavailable);
+        String error = cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        LOG.warn("vendor={} key={} inbox={} canonical mapping failed, {}: {}", exchange.getVariable("vendor"),
+                printable(String.valueOf(exchange.getVariable("eventKey")), 200), inboxId, permanent ? "parked for an operator" : "will retry",
+                printable(error, 300));
+        if (inboxId instanceof Number id) {
+            try {
+                inbox.markFailed(id.longValue(), error, permanent);
+            } catch (RuntimeException e) {
+                LOG.warn("inbox={} could not record the failure: {}", inboxId, e.getMessage());
+            }
+        }
+    }
+
+    /** A vendor route met an event type or status it has no mapping for: warn, with the value made safe to log. */
+    public void unmapped(Exchange exchange) {
+        UNMAPPED.warn("vendor={} key={} event '{}' has a type or value without mapping: stored as UNKNOWN",
+                exchange.getVariable("vendor"),
+                printable(String.valueOf(exchange.getVariable("eventKey")), 200),
+                printable(String.valueOf(exchange.getVariable("vendorEventType")), 64));
+    }
+
+    /** At most {@code max} characters, printable ASCII only: vendor values can't forge or flood log lines. */
+    public static String printable(String value, int max) {
+        String cut = value.length() > max ? value.substring(0, max) + "…(" + value.length() + " chars)" : value;
+        return cut.replaceAll("[^\\x20-\\x7E…]", "?");
+    }
+}

@@ -1,0 +1,171 @@
+package io.kycrouter.ingress;
+
+import io.kycrouter.canonical.Canonicalizer;
+import io.kycrouter.observe.RouterMetrics;
+import io.kycrouter.security.VendorAuthenticator;
+import io.kycrouter.store.Inbox;
+import io.kycrouter.store.StoreUnavailable;
+import io.kycrouter.vendors.VendorDefinition;
+import io.kycrouter.vendors.VendorRegistry;
+import io.vertx.core.http.HttpServerRequest;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The steps of {@code POST /webhooks/{vendor}} (routes/ingress.yaml): check the request, authenticate it,
+ * parse it once and identify the event, commit it to the inbox, answer. Each step either passes or throws
+ * {@link DeliveryRejected}, which {@link #rejected} turns into the JSON error answer.
+ */
+public final class Ingress {
+
+    private static final Logger LOG = LoggerFactory.getLogger("kyc.ingress");
+
+    private final VendorRegistry vendors;
+    private final VendorAuthenticator authenticator;
+    private final Inbox inbox;
+    private final JsonBodies json;
+    private final Clock clock;
+    private final RouterMetrics metrics;
+
+    public Ingress(VendorRegistry vendors, VendorAuthenticator authenticator, Inbox inbox, JsonBodies json, Clock clock,
+                   RouterMetrics metrics) {
+        this.vendors = vendors;
+        this.authenticator = authenticator;
+        this.inbox = inbox;
+        this.json = json;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** 405 wrong method, 404 unknown vendor, 413 too large, 415 not JSON. */
+    public void check(Exchange exchange) {
+        exchange.setVariable("startedNanos", System.nanoTime());
+        String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
+        String vendorName = exchange.getMessage().getHeader("vendor", String.class);
+        exchange.setVariable("vendor", printable(vendorName));
+        VendorDefinition vendor = vendors.find(vendorName).orElseThrow(() -> new DeliveryRejected(404, "unknown_vendor",
+                "no vendor is configured under this path; known vendors: " + String.join(", ", vendors.names().stream().sorted().toList())));
+        exchange.setVariable("vendor", vendor.name());
+        if (!"POST".equalsIgnoreCase(method)) {
+            throw new DeliveryRejected(405, "method_not_allowed", "webhooks are delivered with POST");
+        }
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        if (body == null) {
+            body = new byte[0];
+        }
+        if (body.length > vendor.maxBodySize()) {
+            throw new DeliveryRejected(413, "payload_too_large", "body is " + body.length + " bytes; the limit is "
+                    + vendor.maxBodySize() + " bytes");
+        }
+        HttpServerRequest request = exchange.getIn() instanceof HttpMessage http ? http.getRequest() : null;
+        MediaTypes.check(header(exchange, request, "Content-Type"), vendor.contentTypes());
+        Instant receivedAt = clock.instant();
+        exchange.setVariable("receivedAt", receivedAt);
+        exchange.setVariable("delivery", new Delivery(vendor, body,
+                name -> header(exchange, request, name),
+                name -> request == null ? null : request.getParam(name),
+                pathCredential(request), receivedAt, json));
+    }
+
+    /** 401 unless one of the vendor's configured schemes verifies; then an encrypted body is decrypted (401 if it can't be). */
+    public void authenticate(Exchange exchange) {
+        Delivery delivery = exchange.getVariable("delivery", Delivery.class);
+        exchange.setVariable("authScheme", authenticator.authenticate(delivery));
+        if (delivery.vendor().decryption() != null) {
+            exchange.setVariable("delivery", delivery.vendor().decryption().decrypt(delivery));
+        }
+    }
+
+    /** 400 unless the body is a JSON object carrying the vendor's key fields; the body becomes the parsed map. */
+    public void identify(Exchange exchange) {
+        Delivery delivery = exchange.getVariable("delivery", Delivery.class);
+        Map<String, Object> document = delivery.json();
+        exchange.setVariable("eventKey", delivery.vendor().eventKey().of(document));
+        exchange.getMessage().setBody(document);
+    }
+
+    /** Commits the delivery to the inbox (dedupe on the key); 503 when the database cannot take it. */
+    public void store(Exchange exchange) {
+        Delivery delivery = exchange.getVariable("delivery", Delivery.class);
+        String eventKey = exchange.getVariable("eventKey", String.class);
+        Inbox.Stored stored;
+        try {
+            stored = inbox.store(delivery.vendor().name(), eventKey, new String(delivery.body(), StandardCharsets.UTF_8),
+                    delivery.receivedAt(), exchange.getVariable("authScheme", String.class));
+        } catch (StoreUnavailable e) {
+            throw new DeliveryRejected(503, "store_unavailable", "the router's database is unavailable; retry later");
+        } catch (IllegalArgumentException e) {
+            throw DeliveryRejected.badRequest("invalid_payload", e.getMessage());
+        }
+        exchange.setVariable("inboxId", stored.id());
+        exchange.setVariable("duplicate", stored.duplicate());
+    }
+
+    /** 200 {"status":"accepted","id":...,"duplicate":...}, after the inbox commit. */
+    public void accepted(Exchange exchange) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "accepted");
+        body.put("id", exchange.getVariable("inboxId"));
+        body.put("duplicate", exchange.getVariable("duplicate"));
+        Object document = exchange.getMessage().getBody();
+        Responses.json(exchange, 200, body);
+        exchange.setVariable("document", document);
+        logOutcome(exchange, 200, Boolean.TRUE.equals(exchange.getVariable("duplicate")) ? "duplicate" : "accepted");
+    }
+
+    /** The JSON error answer for a refused delivery (or a 500 that says nothing of the internals). */
+    public void rejected(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (cause instanceof DeliveryRejected r) {
+            Responses.error(exchange, r.status(), r.error(), r.getMessage());
+            logOutcome(exchange, r.status(), r.error());
+        } else {
+            LOG.error("vendor={} unexpected failure before the delivery was stored", exchange.getVariable("vendor"), cause);
+            Responses.error(exchange, 500, "internal_error", "the router failed to process the delivery; it was not stored");
+            logOutcome(exchange, 500, "internal_error");
+        }
+    }
+
+    private void logOutcome(Exchange exchange, int status, String outcome) {
+        Long started = exchange.getVariable("startedNanos", Long.class);
+        long nanos = started == null ? 0 : System.nanoTime() - started;
+        long micros = nanos / 1000;
+        metrics.received(String.valueOf(exchange.getVariable("vendor")), outcome, nanos);
+        Object key = exchange.getVariable("eventKey");
+        LOG.info("vendor={} key={} status={} outcome={} ms={}", exchange.getVariable("vendor"),
+                key == null ? null : Canonicalizer.printable(key.toString(), 200), status, outcome, String.format("%.1f", micros / 1000.0));
+    }
+
+    /** The third path segment of /webhooks/{vendor}/{credential}, read from the request itself. */
+    private static String pathCredential(HttpServerRequest request) {
+        if (request == null || request.path() == null) {
+            return null;
+        }
+        String[] segments = request.path().split("/");
+        if (segments.length < 4) {
+            return null;
+        }
+        return java.net.URLDecoder.decode(segments[3].replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** A vendor path segment as it may appear in a log line: short, no control characters. */
+    private static String printable(String name) {
+        if (name == null) {
+            return "?";
+        }
+        String cut = name.length() > 32 ? name.substring(0, 32) : name;
+        return cut.replaceAll("[^A-Za-z0-9._-]", "?");
+    }
+
+    private static String header(Exchange exchange, HttpServerRequest request, String name) {
+        return request != null ? request.getHeader(name) : exchange.getMessage().getHeader(name, String.class);
+    }
+}

@@ -1,0 +1,290 @@
+package io.kycrouter.notify;
+
+import io.kycrouter.store.StoreUnavailable;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.kycrouter.store.Inbox.utc;
+
+/**
+ * The outbox table: claiming due deliveries (safely across instances), recording each attempt's outcome,
+ * and the operator's view and replay of dead letters.
+ */
+public final class Outbox {
+
+    /** A claimed delivery: the outbox row and the canonical event it carries. */
+    public record Row(long id, String eventId, String target, String vendor, String verificationId, int attempts,
+                      Instant createdAt, String payload) {
+    }
+
+    private static final String COLUMNS = "o.id, o.event_id, o.target, o.vendor, o.verification_id, o.attempts, o.created_at, c.payload";
+
+    private final DataSource dataSource;
+
+    public Outbox(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Claims up to {@code limit} due rows of one target for {@code lease}: a row is due when pending, its next
+     * attempt time has come and no live claim holds it. With {@code ordered}, a row waits while an earlier event
+     * of the same verification is still pending for this target. Each claim is a conditional update, so two
+     * instances never hold the same row; a crashed instance's claims lapse when the lease ends.
+     */
+    public List<Row> claim(TargetDefinition target, String instance, Duration lease, int limit) {
+        Instant now = Instant.now();
+        String sql = "select " + COLUMNS + " from outbox o join canonical_event c on c.event_id = o.event_id"
+                + " where o.target = ? and o.state = 'pending' and o.next_attempt_at <= ?"
+                + " and (o.claimed_until is null or o.claimed_until < ?)"
+                + " and not exists (select 1 from notify_target_state d where d.target = o.target and d.disabled_at is not null)"
+                + (target.ordered() ? " and not exists (select 1 from outbox p where p.target = o.target and p.vendor = o.vendor"
+                + " and p.verification_id = o.verification_id and p.state = 'pending' and p.event_seq < o.event_seq)" : "")
+                + " order by o.event_seq fetch first " + limit + " rows only";
+        List<Row> candidates = new ArrayList<>();
+        List<Row> claimed = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                s.setString(1, target.name());
+                s.setObject(2, utc(now));
+                s.setObject(3, utc(now));
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        candidates.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getInt(6), rs.getObject(7, OffsetDateTime.class).toInstant(), rs.getString(8)));
+                    }
+                }
+            }
+            if (candidates.isEmpty()) {
+                return claimed;
+            }
+            inTransaction(c, () -> { // one commit for the whole batch of claims
+                try (PreparedStatement s = c.prepareStatement("update outbox set claimed_by = ?, claimed_until = ? where id = ?"
+                        + " and state = 'pending' and (claimed_until is null or claimed_until < ?)")) {
+                    for (Row row : candidates) {
+                        s.setString(1, instance);
+                        s.setObject(2, utc(now.plus(lease)));
+                        s.setLong(3, row.id());
+                        s.setObject(4, utc(now));
+                        if (s.executeUpdate() == 1) {
+                            claimed.add(row);
+                        }
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw new StoreUnavailable("outbox claim failed: " + e.getMessage(), e);
+        }
+        return claimed;
+    }
+
+    public void delivered(long id, Integer status) {
+        update("update outbox set state = 'delivered', delivered_at = ?, attempts = attempts + 1, last_status = ?,"
+                + " last_error = null, claimed_by = null, claimed_until = null where id = ?", utc(Instant.now()), status, id);
+    }
+
+    public void retryAt(long id, Instant next, Integer status, String error) {
+        update("update outbox set attempts = attempts + 1, next_attempt_at = ?, last_status = ?, last_error = ?,"
+                + " claimed_by = null, claimed_until = null where id = ?", utc(next), status, cut(error), id);
+    }
+
+    public void dead(long id, Integer status, String error) {
+        update("update outbox set state = 'dead', attempts = attempts + 1, last_status = ?, last_error = ?,"
+                + " claimed_by = null, claimed_until = null where id = ?", status, cut(error), id);
+    }
+
+    /** Gives back the claims of this instance (graceful stop): another instance may take them at once. */
+    public void release(String instance) {
+        update("update outbox set claimed_by = null, claimed_until = null where claimed_by = ? and state = 'pending'", instance);
+    }
+
+    public void disableTarget(String target, String reason) {
+        try (Connection c = dataSource.getConnection()) {
+            inTransaction(c, () -> {
+                try (PreparedStatement del = c.prepareStatement("delete from notify_target_state where target = ?");
+                     PreparedStatement ins = c.prepareStatement("insert into notify_target_state (target, disabled_at, reason) values (?,?,?)")) {
+                    del.setString(1, target);
+                    del.executeUpdate();
+                    ins.setString(1, target);
+                    ins.setObject(2, utc(Instant.now()));
+                    ins.setString(3, cut(reason));
+                    ins.executeUpdate();
+                }
+            });
+        } catch (SQLException e) {
+            throw new StoreUnavailable("target state update failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Enables a target a receiver had switched off (410); returns whether it was disabled. */
+    public boolean enableTarget(String target) {
+        return update("delete from notify_target_state where target = ?", target) > 0;
+    }
+
+    public List<Map<String, Object>> disabledTargets() {
+        return query("select target as \"target\", disabled_at as \"disabledAt\", reason as \"reason\" from notify_target_state"
+                + " where disabled_at is not null order by target");
+    }
+
+    /** Deliveries for the operator, newest first, optionally by state and target. */
+    public List<Map<String, Object>> list(String state, String target, int limit) {
+        StringBuilder sql = new StringBuilder("select o.id as \"id\", o.event_id as \"eventId\", o.target as \"target\","
+                + " o.vendor as \"vendor\", o.verification_id as \"verificationId\", o.state as \"state\","
+                + " o.attempts as \"attempts\", o.created_at as \"createdAt\", o.next_attempt_at as \"nextAttemptAt\","
+                + " o.delivered_at as \"deliveredAt\", o.last_status as \"lastStatus\", o.last_error as \"lastError\""
+                + " from outbox o where 1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (state != null) {
+            sql.append(" and o.state = ?");
+            params.add(state);
+        }
+        if (target != null) {
+            sql.append(" and o.target = ?");
+            params.add(target);
+        }
+        sql.append(" order by o.id desc fetch first ").append(limit).append(" rows only");
+        return query(sql.toString(), params.toArray());
+    }
+
+    /** Puts one dead (or delivered) row back to pending, due now, with a fresh attempt count. */
+    public boolean replay(long id) {
+        return update("update outbox set state = 'pending', attempts = 0, next_attempt_at = ?, claimed_by = null,"
+                + " claimed_until = null where id = ? and state in ('dead', 'delivered')", utc(Instant.now()), id) == 1;
+    }
+
+    /** Puts a target's dead rows created since {@code since} back to pending; returns how many. */
+    public int replayDead(String target, Instant since) {
+        return update("update outbox set state = 'pending', attempts = 0, next_attempt_at = ?, claimed_by = null,"
+                + " claimed_until = null where target = ? and state = 'dead' and created_at >= ?", utc(Instant.now()), target, utc(since));
+    }
+
+    /**
+     * Enqueues, for a target, every canonical event since {@code since} that never had a delivery to it (a target
+     * added later, or a filter widened), provided the target's filter accepts it; returns how many.
+     */
+    public int backfill(TargetDefinition target, Instant since, java.util.function.Predicate<String> acceptsPayload) {
+        String select = "select c.event_id, c.seq, c.vendor, c.verification_id, c.payload from canonical_event c"
+                + " where c.received_at >= ? and not exists (select 1 from outbox o where o.event_id = c.event_id and o.target = ?)"
+                + " order by c.seq";
+        int added = 0;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(select);
+             PreparedStatement insert = c.prepareStatement("insert into outbox (event_id, event_seq, target, vendor,"
+                     + " verification_id, state, created_at, next_attempt_at) values (?,?,?,?,?,'pending',?,?)")) {
+            s.setObject(1, utc(since));
+            s.setString(2, target.name());
+            Instant now = Instant.now();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    if (!acceptsPayload.test(rs.getString(5))) {
+                        continue;
+                    }
+                    insert.setString(1, rs.getString(1));
+                    insert.setLong(2, rs.getLong(2));
+                    insert.setString(3, target.name());
+                    insert.setString(4, rs.getString(3));
+                    insert.setString(5, rs.getString(4));
+                    insert.setObject(6, utc(now));
+                    insert.setObject(7, utc(now));
+                    try {
+                        added += insert.executeUpdate();
+                    } catch (SQLException e) {
+                        if (!"23505".equals(e.getSQLState())) {
+                            throw e; // a concurrent backfill inserted it first: fine
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailable("outbox backfill failed: " + e.getMessage(), e);
+        }
+        return added;
+    }
+
+    /** Per target: pending rows, age of the oldest pending one (ms), and dead rows (for metrics). */
+    public Map<String, long[]> depth() {
+        Map<String, long[]> depth = new LinkedHashMap<>();
+        for (Map<String, Object> row : query("select target as \"target\", state as \"state\", count(*) as \"n\","
+                + " min(created_at) as \"oldest\" from outbox where state in ('pending', 'dead') group by target, state")) {
+            long[] values = depth.computeIfAbsent((String) row.get("target"), t -> new long[3]);
+            long n = ((Number) row.get("n")).longValue();
+            if ("pending".equals(row.get("state"))) {
+                values[0] = n;
+                Object oldest = row.get("oldest");
+                values[1] = oldest == null ? 0 : Duration.between(Instant.parse(oldest.toString()), Instant.now()).toMillis();
+            } else {
+                values[2] = n;
+            }
+        }
+        return depth;
+    }
+
+    private interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    /** Runs {@code work} on {@code c} as one transaction: committed whole or rolled back whole. */
+    private static void inTransaction(Connection c, SqlWork work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            work.run();
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private int update(String sql, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreUnavailable("outbox update failed: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Map<String, Object>> query(String sql, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= columns; i++) {
+                        Object value = rs.getObject(i);
+                        if (value instanceof OffsetDateTime || value instanceof java.sql.Timestamp) {
+                            value = rs.getObject(i, OffsetDateTime.class).toInstant().toString();
+                        }
+                        row.put(rs.getMetaData().getColumnLabel(i), value);
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new StoreUnavailable("outbox query failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String cut(String s) {
+        return s == null ? null : s.substring(0, Math.min(s.length(), 1000));
+    }
+}

@@ -1,0 +1,245 @@
+package io.kycrouter.notify;
+
+import io.kycrouter.observe.RouterMetrics;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Delivers the outbox (routes/notifiers.yaml calls {@link #dispatch} on a timer). Every target is drained by
+ * its own worker, one row after the other in event order, so a slow or dead target only ever holds its own
+ * worker: the others, and the ingress, never wait for it. The transport of each target type is a route:
+ * {@code direct:notify-http}, {@code direct:notify-kafka}, {@code direct:notify-log}.
+ */
+public final class OutboxDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger("kyc.notify");
+
+    private final CamelContext context;
+    private final Targets targets;
+    private final Outbox outbox;
+    private final ExecutorService workers;
+    private final Duration lease;
+    private final String instance = UUID.randomUUID().toString();
+    private final Map<String, AtomicBoolean> busy = new ConcurrentHashMap<>();
+    private final Map<String, ExecutorService> pools = new ConcurrentHashMap<>();
+    private volatile ProducerTemplate producer;
+
+    private final RouterMetrics metrics;
+
+    public OutboxDispatcher(CamelContext context, Targets targets, Outbox outbox, ExecutorService workers, Duration lease,
+                            RouterMetrics metrics) {
+        this.metrics = metrics;
+        this.context = context;
+        this.targets = targets;
+        this.outbox = outbox;
+        this.workers = workers;
+        this.lease = lease;
+        LOG.info("outbox dispatcher instance {} (claims last {} s)", instance, lease.toSeconds());
+    }
+
+    /** Starts a drain of every target that has no drain running. Never blocks on a delivery. */
+    public void dispatch() {
+        for (TargetDefinition target : targets.all()) {
+            AtomicBoolean running = busy.computeIfAbsent(target.name(), n -> new AtomicBoolean());
+            if (running.compareAndSet(false, true)) {
+                try {
+                    workers.submit(() -> {
+                        try {
+                            while (drain(target) == target.batchSize() && context.getStatus().isStarted()) {
+                                // a full batch: more may be due, go on without waiting for the next tick
+                            }
+                        } catch (Exception e) {
+                            LOG.warn("target={} outbox drain failed: {}", target.name(), e.getMessage());
+                        } finally {
+                            running.set(false);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    running.set(false); // executor shutting down
+                }
+            }
+        }
+    }
+
+    /**
+     * Claims a batch and delivers it with up to {@code concurrency} requests in flight: different verifications
+     * in parallel, one verification's rows one after the other, in event order.
+     */
+    private int drain(TargetDefinition target) throws Exception {
+        List<Outbox.Row> rows = outbox.claim(target, instance, lease, target.batchSize());
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        Map<String, List<Outbox.Row>> byVerification = new LinkedHashMap<>();
+        for (Outbox.Row row : rows) {
+            byVerification.computeIfAbsent(row.vendor() + ":" + row.verificationId(), k -> new ArrayList<>()).add(row);
+        }
+        ExecutorService pool = pools.computeIfAbsent(target.name(), name -> context.getExecutorServiceManager()
+                .newThreadPool(this, "kyc-notify-" + name, target.concurrency(), target.concurrency()));
+        List<Future<?>> running = new ArrayList<>();
+        for (List<Outbox.Row> verification : byVerification.values()) {
+            running.add(pool.submit(() -> {
+                for (Outbox.Row row : verification) {
+                    if (!context.getStatus().isStarted()) {
+                        return; // stopping: release() gives the rest back, or the lease lapses
+                    }
+                    deliver(target, row);
+                }
+            }));
+        }
+        for (Future<?> f : running) {
+            f.get();
+        }
+        return rows.size();
+    }
+
+    void deliver(TargetDefinition target, Outbox.Row row) {
+        long started = System.nanoTime();
+        Exchange result = producer().send("direct:notify-" + target.type().name().toLowerCase(), exchange -> {
+            exchange.setVariable("target", target);
+            exchange.setVariable("eventId", row.eventId());
+            exchange.setVariable("partitionKey", row.vendor() + ":" + row.verificationId());
+            exchange.getMessage().setBody(row.payload());
+        });
+        Outcome outcome = Outcome.of(result);
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        int attempt = row.attempts() + 1;
+        metrics.attempt(target.name(), outcome.kind == Kind.RETRY
+                && target.retry().nextAttempt(attempt, row.createdAt(), Instant.now(), null) == null ? "dead"
+                : outcome.kind.name().toLowerCase());
+        switch (outcome.kind) {
+            case DELIVERED -> {
+                outbox.delivered(row.id(), outcome.status);
+                LOG.info("target={} event={} outcome=delivered attempt={} status={} ms={}", target.name(), row.eventId(), attempt, outcome.status, ms);
+            }
+            case GONE -> {
+                outbox.dead(row.id(), outcome.status, outcome.error);
+                outbox.disableTarget(target.name(), "receiver answered 410 Gone at " + Instant.now());
+                LOG.warn("target={} event={} outcome=gone: target disabled until enabled again (POST /api/targets/{}/enable)",
+                        target.name(), row.eventId(), target.name());
+            }
+            case REFUSED -> {
+                outbox.dead(row.id(), outcome.status, outcome.error);
+                LOG.warn("target={} event={} outcome=dead attempt={} status={} error={} (4xx: not retried)", target.name(),
+                        row.eventId(), attempt, outcome.status, outcome.error);
+            }
+            case RETRY -> {
+                Instant next = target.retry().nextAttempt(attempt, row.createdAt(), Instant.now(), outcome.retryAfter);
+                if (next == null) {
+                    outbox.dead(row.id(), outcome.status, outcome.error);
+                    LOG.warn("target={} event={} outcome=dead attempt={} status={} error={} (attempts or age exhausted)",
+                            target.name(), row.eventId(), attempt, outcome.status, outcome.error);
+                } else {
+                    outbox.retryAt(row.id(), next, outcome.status, outcome.error);
+                    LOG.info("target={} event={} outcome=retry attempt={} status={} error={} next={}", target.name(),
+                            row.eventId(), attempt, outcome.status, outcome.error, next);
+                }
+            }
+        }
+    }
+
+    /** Gives back this instance's claims; called when the router stops. */
+    public void release() {
+        try {
+            outbox.release(instance);
+        } catch (RuntimeException e) {
+            LOG.debug("could not release outbox claims: {}", e.getMessage());
+        }
+    }
+
+    private ProducerTemplate producer() {
+        if (producer == null) {
+            synchronized (this) {
+                if (producer == null) {
+                    producer = context.createProducerTemplate();
+                }
+            }
+        }
+        return producer;
+    }
+
+    enum Kind { DELIVERED, RETRY, REFUSED, GONE }
+
+    /** How one attempt ended: 2xx delivered; 410 gone; 408/425/429/5xx and transport errors retried; other 4xx refused. */
+    static final class Outcome {
+        final Kind kind;
+        final Integer status;
+        final String error;
+        final Duration retryAfter;
+
+        Outcome(Kind kind, Integer status, String error, Duration retryAfter) {
+            this.kind = kind;
+            this.status = status;
+            this.error = error;
+            this.retryAfter = retryAfter;
+        }
+
+        static Outcome of(Exchange result) {
+            Exception failure = result.getException();
+            if (failure != null) {
+                return new Outcome(Kind.RETRY, null, describe(failure), null);
+            }
+            Integer status = result.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+            if (status == null || (status >= 200 && status < 300)) {
+                return new Outcome(Kind.DELIVERED, status, null, null);
+            }
+            String error = "HTTP " + status;
+            if (status == 410) {
+                return new Outcome(Kind.GONE, status, error, null);
+            }
+            if (status == 408 || status == 425 || status == 429 || status >= 500) {
+                return new Outcome(Kind.RETRY, status, error, retryAfter(result.getMessage().getHeader("Retry-After", String.class)));
+            }
+            return new Outcome(Kind.REFUSED, status, error, null);
+        }
+
+        static Duration retryAfter(String value) {
+            if (value == null || value.isBlank()) {
+                return null;
+            }
+            try {
+                return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+            } catch (NumberFormatException e) {
+                try {
+                    Duration until = Duration.between(Instant.now(),
+                            ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                    return until.isNegative() ? Duration.ZERO : until;
+                } catch (RuntimeException ignored) {
+                    return null;
+                }
+            }
+        }
+
+        static String describe(Throwable failure) {
+            Throwable root = failure;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String kind = root instanceof UnknownHostException ? "unknown host"
+                    : root instanceof ConnectException ? "connection refused"
+                    : root.getClass().getSimpleName();
+            String message = root.getMessage() == null ? "" : ": " + root.getMessage();
+            String text = kind + message;
+            return text.length() > 300 ? text.substring(0, 300) : text;
+        }
+    }
+}

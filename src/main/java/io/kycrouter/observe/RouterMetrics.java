@@ -1,0 +1,99 @@
+package io.kycrouter.observe;
+
+import io.kycrouter.notify.Outbox;
+import io.kycrouter.notify.TargetDefinition;
+import io.kycrouter.notify.Targets;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The router's own metrics, in the Micrometer registry Camel exposes in Prometheus format on the management
+ * port ({@code /observe/metrics}):
+ * <ul>
+ *   <li>{@code kyc_webhooks_received_total{vendor,outcome}}: accepted, duplicate, or the error code of a refusal</li>
+ *   <li>{@code kyc_webhook_processing_seconds{vendor}}: time from request to answer</li>
+ *   <li>{@code kyc_outbox_pending{target}}, {@code kyc_outbox_oldest_pending_seconds{target}}, {@code kyc_outbox_dead{target}}</li>
+ *   <li>{@code kyc_notify_attempts_total{target,outcome}}: delivered, retry, dead, gone</li>
+ * </ul>
+ * Vendor and target tags only take configured names, so a sender cannot blow up the series count.
+ */
+public final class RouterMetrics {
+
+    private final MeterRegistry registry;
+    private final Set<String> vendors;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+    public RouterMetrics(MeterRegistry registry, Set<String> vendors) {
+        this.registry = registry;
+        this.vendors = Set.copyOf(vendors);
+    }
+
+    public void received(String vendor, String outcome, long nanos) {
+        String v = vendors.contains(vendor) ? vendor : "unknown";
+        counters.computeIfAbsent("r|" + v + "|" + outcome, k -> Counter.builder("kyc.webhooks.received")
+                .description("Webhook deliveries received, by vendor and outcome")
+                .tag("vendor", v).tag("outcome", outcome).register(registry)).increment();
+        timers.computeIfAbsent(v, k -> Timer.builder("kyc.webhook.processing")
+                .description("Time from a webhook request to its answer")
+                .tag("vendor", v).publishPercentileHistogram().register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void attempt(String target, String outcome) {
+        counters.computeIfAbsent("n|" + target + "|" + outcome, k -> Counter.builder("kyc.notify.attempts")
+                .description("Outbound delivery attempts, by target and outcome")
+                .tag("target", target).tag("outcome", outcome).register(registry)).increment();
+    }
+
+    /** Outbox gauges per target, read from the database at most every few seconds whatever the scrape rate. */
+    public void outboxGauges(Targets targets, Outbox outbox) {
+        OutboxSnapshot snapshot = new OutboxSnapshot(outbox, Duration.ofSeconds(5));
+        for (TargetDefinition target : targets.all()) {
+            String name = target.name();
+            Gauge.builder("kyc.outbox.pending", snapshot, s -> s.get(name)[0])
+                    .description("Deliveries waiting in the outbox").tag("target", name).register(registry);
+            Gauge.builder("kyc.outbox.oldest.pending.seconds", snapshot, s -> s.get(name)[1] / 1000.0)
+                    .description("Age of the oldest waiting delivery").tag("target", name).register(registry);
+            Gauge.builder("kyc.outbox.dead", snapshot, s -> s.get(name)[2])
+                    .description("Dead letters (deliveries given up, awaiting replay)").tag("target", name).register(registry);
+        }
+    }
+
+    /** A cached read of the outbox's depth, age and dead letters per target. */
+    static final class OutboxSnapshot {
+        private final Outbox outbox;
+        private final long maxAgeNanos;
+        private volatile Map<String, long[]> values = Map.of();
+        private volatile long readAt;
+
+        OutboxSnapshot(Outbox outbox, Duration maxAge) {
+            this.outbox = outbox;
+            this.maxAgeNanos = maxAge.toNanos();
+            this.readAt = System.nanoTime() - maxAgeNanos - 1;
+        }
+
+        long[] get(String target) {
+            if (System.nanoTime() - readAt > maxAgeNanos) {
+                synchronized (this) {
+                    if (System.nanoTime() - readAt > maxAgeNanos) {
+                        try {
+                            values = outbox.depth();
+                        } catch (RuntimeException e) {
+                            // database away: keep the last values
+                        }
+                        readAt = System.nanoTime();
+                    }
+                }
+            }
+            return values.getOrDefault(target, new long[3]);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.kycrouter.security;
+
+import io.kycrouter.ingress.Delivery;
+
+import java.time.Instant;
+
+/** One way a vendor proves a delivery is theirs: an HMAC signature, HTTP Basic credentials, a shared token. */
+public interface AuthScheme {
+
+    /** The scheme's name in configuration, for example {@code digest} in {@code kyc.vendor.sumsub.auth.digest.*}. */
+    String name();
+
+    /** Where the credential is expected, for error messages ("header X-Signature"). */
+    String expects();
+
+    /** Whether the delivery carries this scheme's credential at all. */
+    boolean present(Delivery delivery);
+
+    /** Verifies the credential; throws {@link io.kycrouter.ingress.DeliveryRejected} (401) saying why it fails. */
+    void verify(Delivery delivery, Instant now);
+}

@@ -1,0 +1,62 @@
+package io.kycrouter.security;
+
+import io.kycrouter.ingress.Delivery;
+import io.kycrouter.ingress.DeliveryRejected;
+import io.kycrouter.vendors.VendorDefinition;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Authenticates a delivery with its vendor's configured schemes: the delivery must carry the credential of
+ * at least one scheme, and one of those it carries must verify. A vendor with no credential configured
+ * refuses everything, unless the dev-only switch is on.
+ */
+public final class VendorAuthenticator {
+
+    private final Clock clock;
+    private final boolean devAcceptUnauthenticated;
+
+    public VendorAuthenticator(Clock clock, boolean devAcceptUnauthenticated) {
+        this.clock = clock;
+        this.devAcceptUnauthenticated = devAcceptUnauthenticated;
+    }
+
+    /** Returns the name of the scheme that verified ("none" in dev mode); throws 401 otherwise. */
+    public String authenticate(Delivery delivery) {
+        VendorDefinition vendor = delivery.vendor();
+        if (!vendor.hasCredentials()) {
+            if (devAcceptUnauthenticated) {
+                return "none";
+            }
+            throw DeliveryRejected.unauthorized("no credential is configured for vendor " + vendor.name()
+                    + "; the router refuses its deliveries until one is set");
+        }
+        List<AuthScheme> offered = new ArrayList<>();
+        for (AuthScheme scheme : vendor.authSchemes()) {
+            if (scheme.present(delivery)) {
+                offered.add(scheme);
+            }
+        }
+        if (offered.isEmpty()) {
+            throw DeliveryRejected.unauthorized("missing credential: expected "
+                    + String.join(" or ", vendor.authSchemes().stream().map(AuthScheme::expects).toList()));
+        }
+        DeliveryRejected failure = null;
+        for (AuthScheme scheme : offered) {
+            try {
+                scheme.verify(delivery, clock.instant());
+                return scheme.name();
+            } catch (DeliveryRejected e) {
+                if (e.status() != 401) {
+                    throw e;
+                }
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+        throw failure;
+    }
+}

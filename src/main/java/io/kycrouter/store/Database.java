@@ -1,0 +1,82 @@
+package io.kycrouter.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.kycrouter.vendors.ConfigException;
+import io.kycrouter.vendors.Settings;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The connection pool (HikariCP) and the schema migrations (Flyway, run at start-up). */
+public final class Database {
+
+    private Database() {
+    }
+
+    public static HikariDataSource open(Settings db) {
+        String url = db.required("url");
+        createH2Directory(url);
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("kyc-db");
+        config.setJdbcUrl(url);
+        db.get("user").ifPresent(config::setUsername);
+        db.get("password").ifPresent(config::setPassword);
+        config.setMaximumPoolSize((int) db.number("pool.max-size", 10));
+        config.setMinimumIdle((int) db.number("pool.min-idle", 2));
+        // Short: when the database is unreachable the vendor should get a 503 quickly, and retry.
+        config.setConnectionTimeout(db.number("pool.connection-timeout-ms", 3000));
+        config.setValidationTimeout(Math.min(2000, config.getConnectionTimeout() - 1));
+        config.setInitializationFailTimeout(db.number("pool.initialization-fail-timeout-ms", 10_000));
+        config.setAutoCommit(true);
+        config.setExceptionOverrideClassName(BrokenConnectionEviction.class.getName());
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new ConfigException("cannot connect to the database at " + redact(url) + ": " + rootMessage(e));
+        }
+    }
+
+    public static void migrate(HikariDataSource dataSource) {
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new ConfigException("database migration failed: " + e.getMessage());
+        }
+    }
+
+    /** An embedded H2 file database lives under a directory that may not exist yet. */
+    private static void createH2Directory(String url) {
+        String prefix = "jdbc:h2:file:";
+        if (!url.startsWith(prefix)) {
+            return;
+        }
+        String path = url.substring(prefix.length()).split(";")[0];
+        Path parent = Path.of(path).toAbsolutePath().getParent();
+        try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (java.io.IOException e) {
+            throw new ConfigException("cannot create the database directory " + parent + ": " + e.getMessage());
+        }
+    }
+
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+}

@@ -1,0 +1,232 @@
+package io.kycrouter.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kycrouter.canonical.CanonicalStatus;
+import io.kycrouter.canonical.VerificationEvent;
+import io.kycrouter.notify.TargetDefinition;
+import io.kycrouter.notify.Targets;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+import static io.kycrouter.store.Inbox.utc;
+
+/**
+ * Appends a canonical event, moves its verification's current state, enqueues one outbox row per notifier
+ * target whose filter matches, and marks the inbox row processed: all in one transaction. Processing the same inbox row twice writes nothing the
+ * second time (the event's inbox_id is unique).
+ */
+public final class EventStore {
+
+    private final DataSource dataSource;
+    private final ObjectMapper json;
+    private final Targets targets;
+
+    public EventStore(DataSource dataSource, ObjectMapper json, Targets targets) {
+        this.dataSource = dataSource;
+        this.json = json;
+        this.targets = targets;
+    }
+
+    /** Returns false when the event was already stored (a reprocessed inbox row). */
+    public boolean append(VerificationEvent event) {
+        String payload;
+        try {
+            payload = json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("canonical event not serialisable", e);
+        }
+        SQLException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    boolean appended = appendIn(c, event, payload);
+                    c.commit();
+                    return appended;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                if (SqlStates.dataError(e)) {
+                    throw new IllegalArgumentException("the event does not fit the store (SQLSTATE " + e.getSQLState() + ")");
+                }
+                if (!SqlStates.uniqueViolation(e) && !"40001".equals(e.getSQLState()) && !"40P01".equals(e.getSQLState())) {
+                    throw new StoreUnavailable("event store write failed: " + e.getMessage(), e);
+                }
+                last = e; // a concurrent first event of the same verification, or a serialisation conflict: retry
+            }
+        }
+        throw new StoreUnavailable("event store write kept conflicting", last);
+    }
+
+    private boolean appendIn(Connection c, VerificationEvent event, String payload) throws SQLException {
+        if (alreadyStored(c, event.inboxId())) {
+            markProcessed(c, event.inboxId());
+            return false;
+        }
+        Instant occurredAt = Instant.parse(event.occurredAt());
+        long seq;
+        try (PreparedStatement s = c.prepareStatement(
+                "insert into canonical_event (event_id, inbox_id, vendor, verification_id, vendor_event_type, type,"
+                        + " status, is_final, occurred_at, received_at, payload) values (?,?,?,?,?,?,?,?,?,?,?)",
+                new String[] {"seq"})) {
+            s.setString(1, event.eventId());
+            s.setLong(2, event.inboxId());
+            s.setString(3, event.vendor());
+            s.setString(4, event.verificationId());
+            s.setString(5, event.vendorEventType());
+            s.setString(6, event.type().name());
+            s.setString(7, event.status() == null ? null : event.status().name());
+            s.setBoolean(8, event.isFinal());
+            s.setObject(9, utc(occurredAt));
+            s.setObject(10, utc(Instant.parse(event.receivedAt())));
+            s.setString(11, payload);
+            s.executeUpdate();
+            try (ResultSet keys = s.getGeneratedKeys()) {
+                keys.next();
+                seq = keys.getLong(1);
+            }
+        }
+        enqueue(c, event, seq);
+        moveState(c, event, occurredAt);
+        markProcessed(c, event.inboxId());
+        return true;
+    }
+
+    private void enqueue(Connection c, VerificationEvent event, long seq) throws SQLException {
+        List<TargetDefinition> matching = targets.matching(event);
+        if (matching.isEmpty()) {
+            return;
+        }
+        Instant now = Instant.now();
+        try (PreparedStatement s = c.prepareStatement(
+                "insert into outbox (event_id, event_seq, target, vendor, verification_id, state, created_at, next_attempt_at)"
+                        + " values (?,?,?,?,?,'pending',?,?)")) {
+            for (TargetDefinition target : matching) {
+                s.setString(1, event.eventId());
+                s.setLong(2, seq);
+                s.setString(3, target.name());
+                s.setString(4, event.vendor());
+                s.setString(5, event.verificationId());
+                s.setObject(6, utc(now));
+                s.setObject(7, utc(now));
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    private static boolean alreadyStored(Connection c, long inboxId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select 1 from canonical_event where inbox_id = ?")) {
+            s.setLong(1, inboxId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static void markProcessed(Connection c, long inboxId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "update inbox set processed_at = ?, last_error = null where id = ? and processed_at is null")) {
+            s.setObject(1, utc(Instant.now()));
+            s.setLong(2, inboxId);
+            s.executeUpdate();
+        }
+    }
+
+    private static void moveState(Connection c, VerificationEvent e, Instant occurredAt) throws SQLException {
+        Instant now = Instant.now();
+        try (PreparedStatement select = c.prepareStatement(
+                "select status, status_at, status_rank, first_event_at, last_event_at from verification_state"
+                        + " where vendor = ? and verification_id = ? for update")) {
+            select.setString(1, e.vendor());
+            select.setString(2, e.verificationId());
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    insertState(c, e, occurredAt, now);
+                    return;
+                }
+                String status = rs.getString(1);
+                CanonicalStatus current = status == null ? null : CanonicalStatus.valueOf(status);
+                OffsetDateTime statusAt = rs.getObject(2, OffsetDateTime.class);
+                int rank = rs.getInt(3);
+                Instant firstAt = rs.getObject(4, OffsetDateTime.class).toInstant();
+                Instant lastAt = rs.getObject(5, OffsetDateTime.class).toInstant();
+                boolean moves = StateDecision.moves(current, statusAt == null ? null : statusAt.toInstant(), rank,
+                        e.status(), occurredAt, e.type());
+                updateState(c, e, occurredAt, moves, min(firstAt, occurredAt), max(lastAt, occurredAt), now);
+            }
+        }
+    }
+
+    private static void insertState(Connection c, VerificationEvent e, Instant occurredAt, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "insert into verification_state (vendor, verification_id, status, is_final, status_at, status_rank,"
+                        + " status_event_id, external_user_id, first_event_at, last_event_at, event_count, updated_at)"
+                        + " values (?,?,?,?,?,?,?,?,?,?,1,?)")) {
+            s.setString(1, e.vendor());
+            s.setString(2, e.verificationId());
+            boolean hasStatus = e.status() != null;
+            s.setString(3, hasStatus ? e.status().name() : null);
+            s.setBoolean(4, hasStatus && e.isFinal());
+            s.setObject(5, hasStatus ? utc(occurredAt) : null);
+            if (hasStatus) {
+                s.setInt(6, e.status().rank());
+            } else {
+                s.setNull(6, java.sql.Types.INTEGER);
+            }
+            s.setString(7, hasStatus ? e.eventId() : null);
+            s.setString(8, e.externalUserId());
+            s.setObject(9, utc(occurredAt));
+            s.setObject(10, utc(occurredAt));
+            s.setObject(11, utc(now));
+            s.executeUpdate();
+        }
+    }
+
+    private static void updateState(Connection c, VerificationEvent e, Instant occurredAt, boolean moves,
+                                    Instant firstAt, Instant lastAt, Instant now) throws SQLException {
+        String sql = moves
+                ? "update verification_state set status = ?, is_final = ?, status_at = ?, status_rank = ?, status_event_id = ?,"
+                + " external_user_id = coalesce(?, external_user_id), first_event_at = ?, last_event_at = ?,"
+                + " event_count = event_count + 1, updated_at = ? where vendor = ? and verification_id = ?"
+                : "update verification_state set external_user_id = coalesce(external_user_id, ?), first_event_at = ?,"
+                + " last_event_at = ?, event_count = event_count + 1, updated_at = ? where vendor = ? and verification_id = ?";
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            int i = 1;
+            if (moves) {
+                s.setString(i++, e.status().name());
+                s.setBoolean(i++, e.isFinal());
+                s.setObject(i++, utc(occurredAt));
+                s.setInt(i++, e.status().rank());
+                s.setString(i++, e.eventId());
+            }
+            s.setString(i++, e.externalUserId());
+            s.setObject(i++, utc(firstAt));
+            s.setObject(i++, utc(lastAt));
+            s.setObject(i++, utc(now));
+            s.setString(i++, e.vendor());
+            s.setString(i, e.verificationId());
+            s.executeUpdate();
+        }
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+}

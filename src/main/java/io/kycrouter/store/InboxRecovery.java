@@ -1,0 +1,47 @@
+package io.kycrouter.store;
+
+import io.kycrouter.ingress.JsonBodies;
+import org.apache.camel.Exchange;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Finds inbox rows that were accepted but never became a canonical event (the process stopped in between,
+ * or the mapping failed) and feeds them to the canonical route again (routes/canonical.yaml).
+ */
+public final class InboxRecovery {
+
+    private final Inbox inbox;
+    private final JsonBodies json;
+    private final Clock clock;
+    private final Duration grace;
+    private final int maxAttempts;
+    private final int batchSize;
+
+    public InboxRecovery(Inbox inbox, JsonBodies json, Clock clock, Duration grace, int maxAttempts, int batchSize) {
+        this.inbox = inbox;
+        this.json = json;
+        this.clock = clock;
+        this.grace = grace;
+        this.maxAttempts = maxAttempts;
+        this.batchSize = batchSize;
+    }
+
+    public List<Inbox.Pending> pending() throws SQLException {
+        return inbox.pending(clock.instant().minus(grace), maxAttempts, batchSize);
+    }
+
+    /** Turns one pending row into the exchange the canonical route expects. */
+    public void prepare(Exchange exchange) {
+        Inbox.Pending row = exchange.getMessage().getBody(Inbox.Pending.class);
+        exchange.setVariable("vendor", row.vendor());
+        exchange.setVariable("eventKey", row.eventKey());
+        exchange.setVariable("inboxId", row.id());
+        exchange.setVariable("receivedAt", row.receivedAt());
+        exchange.getMessage().setBody(json.parseObject(row.body().getBytes(StandardCharsets.UTF_8)));
+    }
+}

@@ -1,0 +1,24 @@
+package io.kycrouter.store;
+
+import java.sql.SQLException;
+
+/** Portable SQLSTATE checks (H2 and PostgreSQL agree on these). */
+final class SqlStates {
+
+    private SqlStates() {
+    }
+
+    static boolean uniqueViolation(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            if ("23505".equals(x.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Class 22: the data itself is wrong (too long, out of range); retrying will not help. */
+    static boolean dataError(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("22");
+    }
+}

@@ -1,0 +1,338 @@
+package io.kycrouter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kycrouter.support.RunningRouter;
+import io.kycrouter.support.Signer;
+import io.kycrouter.support.TestReceiver;
+import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.Test;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static io.kycrouter.support.RunningRouter.awaitTrue;
+import static io.kycrouter.support.RunningRouter.fixture;
+import static io.kycrouter.support.RunningRouter.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Outbound notifiers against real HTTP receivers: signatures, retries, dead letters, replay, filters, order. */
+class NotifierTest {
+
+    static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString("notifier-test-key-0123456789".getBytes(StandardCharsets.UTF_8));
+
+    static Map<String, String> settings(String name) throws Exception {
+        Map<String, String> s = RunningRouter.defaults(RunningRouter.tempDir(name));
+        s.put("kyc.notify.poll-period-ms", "50");
+        return s;
+    }
+
+    static void httpTarget(Map<String, String> s, String name, String url) {
+        String targets = s.getOrDefault("kyc.notify.targets", "");
+        s.put("kyc.notify.targets", targets.isEmpty() ? name : targets + "," + name);
+        String p = "kyc.notify.target." + name + ".";
+        s.put(p + "type", "http");
+        s.put(p + "url", url);
+        s.put(p + "secret", SECRET);
+        s.put(p + "backoff.initial-ms", "100");
+        s.put(p + "backoff.max-ms", "400");
+        s.put(p + "backoff.jitter-percent", "0");
+        s.put(p + "read-timeout-ms", "5000");
+    }
+
+    static long post(RunningRouter router, String fixture) throws Exception {
+        byte[] body = fixture("sumsub/" + fixture + ".json");
+        HttpResponse<String> response = router.post("/webhooks/sumsub", body, Signer.sumsub(body));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json(response).get("id").asLong();
+    }
+
+    static long postSumsub(RunningRouter router, String applicant, String type, String createdAtMs, String review) throws Exception {
+        byte[] body = ("{\"applicantId\":\"" + applicant + "\",\"correlationId\":\"c-" + type + "\",\"type\":\"" + type
+                + "\",\"createdAtMs\":\"" + createdAtMs + "\"" + (review == null ? "" : ",\"reviewResult\":" + review) + "}")
+                .getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> response = router.post("/webhooks/sumsub", body, Signer.sumsub(body));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json(response).get("id").asLong();
+    }
+
+    static String expectedSignature(String id, String timestamp, String body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Base64.getDecoder().decode(SECRET.substring(6)), "HmacSHA256"));
+        return "v1," + Base64.getEncoder().encodeToString(mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static Map<String, Object> outboxRow(RunningRouter router, String target) throws Exception {
+        List<Map<String, Object>> rows = router.rows("select * from outbox where target = ?", target);
+        assertThat(rows).hasSize(1);
+        return rows.get(0);
+    }
+
+    @Test
+    void failingReceiverGetsTheEventOnceItRecoversSignedTheStandardWebhooksWay() throws Exception {
+        try (TestReceiver receiver = TestReceiver.start().failTimes(3, 500)) {
+            Map<String, String> s = settings("notify-retry");
+            httpTarget(s, "crm", receiver.url());
+            s.put("kyc.notify.target.crm.headers", "Authorization");
+            s.put("kyc.notify.target.crm.header.Authorization", "Bearer crm-token");
+            try (RunningRouter router = RunningRouter.start(s)) {
+                long inboxId = post(router, "applicantReviewed-2");
+                JsonNode event = router.canonicalEventOf(inboxId);
+                awaitTrue(() -> receiver.successes() == 1, "delivery after the receiver recovered");
+
+                List<TestReceiver.Request> requests = receiver.requests();
+                assertThat(requests).hasSize(4);
+                assertThat(requests).extracting(TestReceiver.Request::answered).containsExactly(500, 500, 500, 200);
+                for (TestReceiver.Request r : requests) {
+                    assertThat(r.header("webhook-id")).isEqualTo(event.get("eventId").asText()); // stable across retries
+                    assertThat(r.header("webhook-signature")).isEqualTo(expectedSignature(r.header("webhook-id"),
+                            r.header("webhook-timestamp"), r.body()));
+                    assertThat(Math.abs(Long.parseLong(r.header("webhook-timestamp")) - Instant.now().getEpochSecond())).isLessThan(60);
+                    assertThat(r.header("Authorization")).isEqualTo("Bearer crm-token");
+                    assertThat(r.header("Content-Type")).startsWith("application/json");
+                    assertThat(RunningRouter.JSON.readTree(r.body())).isEqualTo(event);
+                }
+                awaitTrue(() -> state(router, "crm").equals("delivered"), "row marked delivered");
+                Map<String, Object> row = outboxRow(router, "crm");
+                assertThat(((Number) row.get("attempts")).intValue()).isEqualTo(4);
+                assertThat(((Number) row.get("last_status")).intValue()).isEqualTo(200);
+                Thread.sleep(300);
+                assertThat(receiver.requests()).hasSize(4); // nothing after the 2xx
+            }
+        }
+    }
+
+    static String state(RunningRouter router, String target) {
+        try {
+            List<Map<String, Object>> rows = router.rows("select state from outbox where target = ?", target);
+            return rows.isEmpty() ? "none" : (String) rows.get(0).get("state");
+        } catch (Exception e) {
+            return "error";
+        }
+    }
+
+    @Test
+    void receiverDownPastTheLastAttemptGoesDeadAndReplayDeliversIt() throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        Map<String, String> s = settings("notify-dead");
+        httpTarget(s, "crm", "http://127.0.0.1:" + port + "/hook");
+        s.put("kyc.notify.target.crm.max-attempts", "3");
+        try (RunningRouter router = RunningRouter.start(s)) {
+            post(router, "applicantPending");
+            awaitTrue(() -> state(router, "crm").equals("dead"), "dead letter");
+            Map<String, Object> row = outboxRow(router, "crm");
+            assertThat(((Number) row.get("attempts")).intValue()).isEqualTo(3);
+            assertThat((String) row.get("last_error")).contains("connection refused");
+
+            HttpResponse<String> dead = router.get("/api/deliveries?state=dead");
+            assertThat(dead.statusCode()).isEqualTo(200);
+            JsonNode list = json(dead).get("deliveries");
+            assertThat(list).hasSize(1);
+            long id = list.get(0).get("id").asLong();
+            assertThat(list.get(0).get("lastError").asText()).contains("connection refused");
+            assertThat(router.request("POST", "/api/deliveries/" + id + "/replay", null).statusCode()).isEqualTo(401);
+
+            try (TestReceiver receiver = TestReceiver.start(port)) {
+                HttpResponse<String> replay = router.request("POST", "/api/deliveries/" + id + "/replay", RunningRouter.OPERATOR_TOKEN);
+                assertThat(replay.statusCode()).as(replay.body()).isEqualTo(202);
+                awaitTrue(() -> receiver.successes() == 1, "replayed delivery");
+                awaitTrue(() -> state(router, "crm").equals("delivered"), "delivered after replay");
+            }
+            assertThat(router.request("POST", "/api/deliveries/" + id + "/replay", RunningRouter.OPERATOR_TOKEN).statusCode())
+                    .isEqualTo(202); // a delivered row may be sent again on purpose
+            assertThat(router.request("POST", "/api/deliveries/999999/replay", RunningRouter.OPERATOR_TOKEN).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aRestartInTheMiddleOfRetriesLosesNothingAndDeliversOnce() throws Exception {
+        try (TestReceiver receiver = TestReceiver.start().always(503)) {
+            Map<String, String> s = settings("notify-restart");
+            httpTarget(s, "crm", receiver.url());
+            try (RunningRouter first = RunningRouter.start(s)) {
+                post(first, "applicantReviewed-1");
+                awaitTrue(() -> receiver.requests().size() >= 2, "a few failed attempts");
+            }
+            int before = receiver.requests().size();
+            receiver.always(200);
+            try (RunningRouter second = RunningRouter.start(s)) {
+                awaitTrue(() -> receiver.successes() == 1, "delivery after restart");
+                awaitTrue(() -> state(second, "crm").equals("delivered"), "row delivered");
+                Thread.sleep(300);
+                assertThat(receiver.successes()).isEqualTo(1);
+                assertThat(receiver.requests().size()).isGreaterThan(before);
+            }
+        }
+    }
+
+    @Test
+    void aFinalDecisionsTargetReceivesOnlyFinalDecisions() throws Exception {
+        try (TestReceiver decisions = TestReceiver.start(); TestReceiver everything = TestReceiver.start()) {
+            Map<String, String> s = settings("notify-filter");
+            httpTarget(s, "decisions", decisions.url());
+            s.put("kyc.notify.target.decisions.filter.final-only", "true");
+            httpTarget(s, "all", everything.url());
+            try (RunningRouter router = RunningRouter.start(s)) {
+                post(router, "applicantCreated");
+                post(router, "applicantPending");
+                post(router, "applicantReviewed-2");      // GREEN: final
+                post(router, "applicantReviewed-1");      // RED FINAL: final
+                post(router, "applicantTagsChanged");
+                awaitTrue(() -> everything.successes() == 5, "all five events to the unfiltered target");
+                awaitTrue(() -> decisions.successes() == 2, "the two decisions");
+                Thread.sleep(300);
+                assertThat(decisions.requests()).hasSize(2);
+                for (TestReceiver.Request r : decisions.requests()) {
+                    assertThat(RunningRouter.JSON.readTree(r.body()).get("final").asBoolean()).isTrue();
+                }
+                assertThat(router.count("select count(*) from outbox where target = 'decisions'")).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    void aLaterEventWaitsWhileAnEarlierOneOfTheSameVerificationIsRetried() throws Exception {
+        try (TestReceiver receiver = TestReceiver.start()) {
+            // the first request of verification ord-1 fails twice; everything else succeeds
+            java.util.concurrent.atomic.AtomicInteger failuresLeft = new java.util.concurrent.atomic.AtomicInteger(2);
+            receiver.answer(() -> failuresLeft.getAndDecrement() > 0 ? 503 : 200);
+            Map<String, String> s = settings("notify-order");
+            httpTarget(s, "crm", receiver.url());
+            try (RunningRouter router = RunningRouter.start(s)) {
+                long first = postSumsub(router, "ord-1", "applicantPending", "2024-01-01 10:00:00.000", null);
+                router.canonicalEventOf(first);
+                postSumsub(router, "ord-1", "applicantReviewed", "2024-01-01 11:00:00.000", "{\"reviewAnswer\":\"GREEN\"}");
+                postSumsub(router, "ord-1", "applicantTagsChanged", "2024-01-01 12:00:00.000", null);
+                awaitTrue(() -> receiver.successes() == 3, "three deliveries");
+                List<String> delivered = receiver.requests().stream().filter(r -> r.answered() == 200)
+                        .map(r -> parse(r.body()).get("vendorEventType").asText()).toList();
+                assertThat(delivered).containsExactly("applicantPending", "applicantReviewed", "applicantTagsChanged");
+            }
+        }
+    }
+
+    static JsonNode parse(String body) {
+        try {
+            return RunningRouter.JSON.readTree(body);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void goneDisablesTheTargetAndOther4xxAreNotRetried() throws Exception {
+        try (TestReceiver gone = TestReceiver.start().always(410); TestReceiver bad = TestReceiver.start().always(400)) {
+            Map<String, String> s = settings("notify-4xx");
+            httpTarget(s, "gone", gone.url());
+            httpTarget(s, "bad", bad.url());
+            try (RunningRouter router = RunningRouter.start(s)) {
+                post(router, "applicantCreated");
+                awaitTrue(() -> state(router, "gone").equals("dead") && state(router, "bad").equals("dead"), "both dead");
+                assertThat(bad.requests()).hasSize(1);
+                assertThat(gone.requests()).hasSize(1);
+                assertThat(router.count("select count(*) from notify_target_state where target = 'gone'")).isEqualTo(1);
+
+                // a disabled target queues but does not send
+                post(router, "applicantPending");
+                awaitTrue(() -> bad.requests().size() == 2, "bad target still gets new events");
+                Thread.sleep(300);
+                assertThat(gone.requests()).hasSize(1);
+                assertThat(json(router.get("/api/deliveries")).get("disabledTargets").toString()).contains("gone");
+
+                gone.always(200);
+                HttpResponse<String> enable = router.request("POST", "/api/targets/gone/enable", RunningRouter.OPERATOR_TOKEN);
+                assertThat(enable.statusCode()).as(enable.body()).isEqualTo(200);
+                awaitTrue(() -> gone.successes() == 1, "queued event delivered once enabled");
+            }
+        }
+    }
+
+    @Test
+    void retryAfterIsHonoured() throws Exception {
+        try (TestReceiver receiver = TestReceiver.start().failTimes(1, 429).withHeaders(Map.of("Retry-After", "2"))) {
+            Map<String, String> s = settings("notify-429");
+            httpTarget(s, "crm", receiver.url());
+            try (RunningRouter router = RunningRouter.start(s)) {
+                post(router, "applicantCreated");
+                awaitTrue(() -> receiver.requests().size() == 1, "first attempt");
+                awaitTrue(() -> receiver.successes() == 1, "second attempt");
+                List<TestReceiver.Request> r = receiver.requests();
+                long first = Long.parseLong(r.get(0).header("webhook-timestamp"));
+                long second = Long.parseLong(r.get(1).header("webhook-timestamp"));
+                assertThat(second - first).isGreaterThanOrEqualTo(2); // the backoff alone would be 100 ms
+            }
+        }
+    }
+
+    @Test
+    void aReceiverSlowerThanTheReadTimeoutIsRetriedAndTheTargetsOptionsStayOutOfItsUrl() throws Exception {
+        try (TestReceiver receiver = TestReceiver.start().block()) {
+            Map<String, String> s = settings("notify-timeout");
+            httpTarget(s, "crm", receiver.url() + "?tenant=7");
+            s.put("kyc.notify.target.crm.read-timeout-ms", "300");
+            try (RunningRouter router = RunningRouter.start(s)) {
+                post(router, "applicantCreated");
+                awaitTrue(() -> {
+                    try {
+                        return router.count("select count(*) from outbox where target = 'crm' and last_error like '%imeout%'") == 1;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }, "a timed-out attempt recorded for retry");
+                receiver.release();
+                awaitTrue(() -> receiver.successes() >= 1, "delivered once the receiver answers in time");
+                assertThat(receiver.requests().get(0).uri()).isEqualTo("/hook?tenant=7");
+            }
+        }
+    }
+
+    @Test
+    void aBlockedTargetDelaysNeitherTheOthersNorTheIngress() throws Exception {
+        try (TestReceiver slow = TestReceiver.start().block(); TestReceiver fast = TestReceiver.start()) {
+            Map<String, String> s = settings("notify-slow");
+            httpTarget(s, "slow", slow.url());
+            httpTarget(s, "fast", fast.url());
+            s.put("kyc.notify.target.slow.read-timeout-ms", "60000");
+            try (RunningRouter router = RunningRouter.start(s)) {
+                post(router, "applicantCreated");
+                post(router, "applicantPending");
+                post(router, "applicantReviewed-2");
+                awaitTrue(() -> fast.successes() == 3, "fast target served while the slow one hangs");
+                assertThat(slow.successes()).isZero();
+                slow.release();
+                awaitTrue(() -> slow.successes() == 3, "slow target catches up");
+            }
+        }
+    }
+
+    @Test
+    void replayReachesATargetAddedAfterTheEvents() throws Exception {
+        Map<String, String> s = settings("notify-late");
+        try (RunningRouter before = RunningRouter.start(s)) {
+            post(before, "applicantCreated");
+            long id = post(before, "applicantReviewed-2");
+            before.canonicalEventOf(id);
+        }
+        try (TestReceiver late = TestReceiver.start()) {
+            httpTarget(s, "late", late.url());
+            s.put("kyc.notify.target.late.filter.statuses", "APPROVED");
+            try (RunningRouter after = RunningRouter.start(s)) {
+                assertThat(after.count("select count(*) from outbox")).isZero();
+                HttpResponse<String> replay = after.request("POST", "/api/deliveries/replay?target=late&since=2000-01-01T00:00:00Z",
+                        RunningRouter.OPERATOR_TOKEN);
+                assertThat(replay.statusCode()).as(replay.body()).isEqualTo(202);
+                assertThat(json(replay).get("neverDeliveredEnqueued").asInt()).isEqualTo(1);
+                awaitTrue(() -> late.successes() == 1, "the approved event delivered to the new target");
+                assertThat(parse(late.requests().get(0).body()).get("status").asText()).isEqualTo("APPROVED");
+                assertThat(after.request("POST", "/api/deliveries/replay?target=nope", RunningRouter.OPERATOR_TOKEN).statusCode()).isEqualTo(404);
+                assertThat(after.request("POST", "/api/deliveries/replay?target=late&since=yesterday", RunningRouter.OPERATOR_TOKEN).statusCode())
+                        .isEqualTo(400);
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.kycrouter;
+
+import io.kycrouter.support.RunningRouter;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A mistake in a route file or in the configuration stops start-up with a message that names it. */
+class StartupValidationTest {
+
+    private static Throwable rootOf(Throwable t) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable x = t; x != null; x = x.getCause()) {
+            all.append(x.getMessage()).append('\n');
+        }
+        return new RuntimeException(all.toString());
+    }
+
+    private static String startFailure(Map<String, String> settings) {
+        try {
+            RunningRouter.start(settings).close();
+        } catch (Throwable e) {
+            return rootOf(e).getMessage();
+        }
+        throw new AssertionError("start-up should have failed");
+    }
+
+    private static Path routesWith(String fileName, String content) throws Exception {
+        Path dir = RunningRouter.tempDir("routes");
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, dir.resolve(file.getFileName()));
+            }
+        }
+        Files.writeString(dir.resolve(fileName), content);
+        return dir;
+    }
+
+    @Test
+    void brokenYamlNamesTheFile() throws Exception {
+        Path routes = routesWith("didit.yaml", "- route:\n    from:\n      uri: direct:vendor-didit\n      steps:\n        - setVariable: { name: x\n");
+        Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("bad-yaml"));
+        settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
+        assertThat(startFailure(settings)).contains("didit.yaml");
+    }
+
+    @Test
+    void unknownStepNamesTheFile() throws Exception {
+        Path routes = routesWith("didit.yaml", "- route:\n    from:\n      uri: direct:vendor-didit\n      steps:\n        - setVariabel:\n            name: x\n            constant: y\n");
+        Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("bad-step"));
+        settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
+        assertThat(startFailure(settings)).contains("didit.yaml").contains("setVariabel");
+    }
+
+    @Test
+    void vendorWithoutRouteIsNamed() throws Exception {
+        Path routes = routesWith("unrelated.yaml", "[]\n");
+        Files.delete(routes.resolve("didit.yaml"));
+        Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("no-route"));
+        settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
+        assertThat(startFailure(settings)).contains("vendor didit").contains("direct:vendor-didit");
+    }
+
+    @Test
+    void badAuthSettingNamesTheProperty() throws Exception {
+        Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("bad-prop"));
+        settings.put("kyc.vendor.sumsub.auth.digest.encoding", "hexx");
+        assertThat(startFailure(settings)).contains("kyc.vendor.sumsub.auth.digest.encoding");
+    }
+
+    @Test
+    void badAlgorithmIsNamed() throws Exception {
+        Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("bad-alg"));
+        settings.put("kyc.vendor.sumsub.auth.digest.algorithm", "MD5");
+        assertThat(startFailure(settings)).contains("vendor sumsub").contains("MD5");
+    }
+
+    @Test
+    void badEventKeyPathIsNamed() throws Exception {
+        Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("bad-key"));
+        settings.put("kyc.vendor.didit.event-key", "session_id");
+        assertThat(startFailure(settings)).contains("vendor didit").contains("session_id");
+    }
+
+    @Test
+    void unreachableDatabaseIsNamed() throws Exception {
+        Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("bad-db"));
+        settings.put("kyc.db.url", "jdbc:postgresql://127.0.0.1:1/none");
+        settings.put("kyc.db.pool.initialization-fail-timeout-ms", "1000");
+        assertThat(startFailure(settings)).contains("cannot connect to the database").contains("127.0.0.1:1");
+    }
+}

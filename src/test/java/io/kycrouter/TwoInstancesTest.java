@@ -1,0 +1,177 @@
+package io.kycrouter;
+
+import io.kycrouter.support.RouterProcess;
+import io.kycrouter.support.RunningRouter;
+import io.kycrouter.support.ServerDatabase;
+import io.kycrouter.support.Signer;
+import io.kycrouter.support.TestReceiver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.kycrouter.support.RunningRouter.awaitTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two router processes sharing one database (PostgreSQL in the PostgreSQL profile, otherwise an H2 server):
+ * the same webhook delivered to both at once is stored once, each notification is attempted by one instance
+ * at a time, and a killed instance's claimed deliveries are taken over once their lease ends.
+ */
+class TwoInstancesTest {
+
+    Path dir;
+    ServerDatabase db;
+    TestReceiver receiver;
+    RouterProcess a;
+    RouterProcess b;
+
+    @BeforeEach
+    void start() throws Exception {
+        dir = RunningRouter.tempDir("two");
+        db = ServerDatabase.start(dir);
+        receiver = TestReceiver.start();
+        Path config = dir.resolve("application.properties");
+        Files.writeString(config, Files.readString(Path.of("config/application.properties"))
+                + "\nkyc.notify.targets = crm\n"
+                + "kyc.notify.target.crm.type = http\n"
+                + "kyc.notify.target.crm.url = " + receiver.url() + "\n"
+                + "kyc.notify.target.crm.secret = two-instances\n"
+                + "kyc.notify.target.crm.read-timeout-ms = 60000\n"
+                + "kyc.notify.poll-period-ms = 50\n"
+                + "kyc.notify.claim-lease-ms = 3000\n");
+        Map<String, String> env = new HashMap<>();
+        env.put("KYC_CONFIG", config.toString());
+        env.put("KYC_DB_URL", db.url());
+        env.put("KYC_DB_USER", db.user());
+        env.put("KYC_SUMSUB_SECRET", RunningRouter.SUMSUB_SECRET);
+        env.put("KYC_DIDIT_SECRET", RunningRouter.DIDIT_SECRET);
+        a = RouterProcess.start("a", env, dir);
+        b = RouterProcess.start("b", env, dir);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {a, b, receiver, db}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    long count(String sql, Object... params) throws Exception {
+        return db.count(sql, params);
+    }
+
+    static byte[] didit(String session, String status, long at) {
+        return ("{\"session_id\":\"" + session + "\",\"status\":\"" + status + "\",\"created_at\":" + at
+                + ",\"vendor_data\":\"u\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void sameWebhookToBothInstancesAtOnceIsStoredOnceAndEachEventNotifiedOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            int events = 12;
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int e = 0; e < events; e++) {
+                byte[] body = didit("two-" + e, "Approved", 1_727_681_886L);
+                for (int copy = 0; copy < 6; copy++) {
+                    RouterProcess instance = copy % 2 == 0 ? a : b;
+                    answers.add(pool.submit(() -> instance.post("/webhooks/didit", body, Signer.diditRaw(body))));
+                }
+            }
+            int fresh = 0;
+            for (Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> r = answer.get();
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                fresh += RunningRouter.JSON.readTree(r.body()).get("duplicate").asBoolean() ? 0 : 1;
+            }
+            assertThat(fresh).isEqualTo(events);
+            assertThat(count("select count(*) from inbox where event_key like 'two-%'")).isEqualTo(events);
+            awaitTrue(() -> {
+                try {
+                    return count("select count(*) from outbox where state = 'delivered'") == events;
+                } catch (Exception ex) {
+                    return false;
+                }
+            }, "all notifications delivered");
+            assertThat(count("select count(*) from canonical_event")).isEqualTo(events);
+            Map<String, Long> perEvent = new HashMap<>();
+            for (TestReceiver.Request r : receiver.requests()) {
+                perEvent.merge(r.header("webhook-id"), 1L, Long::sum);
+            }
+            assertThat(perEvent).hasSize(events);
+            assertThat(perEvent.values()).allMatch(n -> n == 1);
+            // both instances took part in the deliveries
+            assertThat(a.log().contains("outcome=delivered") || b.log().contains("outcome=delivered")).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aKilledInstancesClaimIsTakenOverAfterItsLease() throws Exception {
+        receiver.block();
+        byte[] body = didit("kill-1", "Declined", 1_727_681_999L);
+        assertThat(a.post("/webhooks/didit", body, Signer.diditRaw(body)).statusCode()).isEqualTo(200);
+        awaitTrue(() -> !receiver.pendingRequests().isEmpty() || hasClaim(), "a delivery in flight");
+        awaitTrue(this::hasClaim, "the delivery claimed");
+        String holder = claimHolder();
+        RouterProcess victim = holder.equals(a.outboxInstance()) ? a : b;
+        RouterProcess survivor = victim == a ? b : a;
+        victim.kill();
+        receiver.release(); // the dead instance's request is answered into a closed connection
+        awaitTrue(() -> {
+            try {
+                return count("select count(*) from outbox where state = 'delivered'") == 1;
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the survivor delivers once the lease has lapsed");
+        // the row is marked delivered just before the line is logged: wait for the line
+        awaitTrue(() -> {
+            try {
+                return survivor.log().contains("outcome=delivered");
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the survivor's delivery logged");
+        if (victim == a) {
+            a = null;
+        } else {
+            b = null;
+        }
+    }
+
+    boolean hasClaim() {
+        try {
+            return count("select count(*) from outbox where claimed_by is not null") == 1;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    String claimHolder() throws Exception {
+        try (Connection c = db.connect();
+             PreparedStatement s = c.prepareStatement("select claimed_by from outbox where claimed_by is not null");
+             ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.kycrouter.support;
+
+import org.apache.camel.test.AvailablePortFinder;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The router as a separate operating-system process (its own JVM), started with environment variables the way
+ * an operator starts it, so several instances can share one database for real and one can be killed.
+ */
+public final class RouterProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private final Process process;
+    private final int port;
+    private final int managementPort;
+    private final Path log;
+
+    private RouterProcess(Process process, int port, int managementPort, Path log) {
+        this.process = process;
+        this.port = port;
+        this.managementPort = managementPort;
+        this.log = log;
+    }
+
+    /** Starts an instance with the given environment (KYC_DB_URL, secrets, KYC_CONFIG ...) and waits until it is ready. */
+    public static RouterProcess start(String name, Map<String, String> env, Path dir) throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        int managementPort = AvailablePortFinder.getNextAvailable();
+        Path log = dir.resolve(name + ".log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.kycrouter.KycWebhookRouter")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        pb.environment().put("KYC_HTTP_PORT", String.valueOf(port));
+        pb.environment().put("KYC_MANAGEMENT_PORT", String.valueOf(managementPort));
+        RouterProcess router = new RouterProcess(pb.start(), port, managementPort, log);
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!router.process.isAlive()) {
+                throw new IllegalStateException(name + " exited: " + Files.readString(log));
+            }
+            try {
+                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (ready.statusCode() == 200) {
+                    return router;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            Thread.sleep(200);
+        }
+        router.kill();
+        throw new IllegalStateException(name + " did not become ready: " + Files.readString(log));
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public HttpResponse<String> post(String path, byte[] body, Map<String, String> headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The instance id its outbox dispatcher claims rows with (from its log). */
+    public String outboxInstance() throws IOException {
+        Matcher m = Pattern.compile("outbox dispatcher instance ([0-9a-f-]{36})").matcher(Files.readString(log));
+        return m.find() ? m.group(1) : null;
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** kill -9: no shutdown hook, no release of claims. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM: the router's graceful shutdown. */
+    public int terminate() throws InterruptedException {
+        process.destroy();
+        return process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            terminate();
+        }
+    }
+
+}

@@ -1,0 +1,92 @@
+package io.kycrouter.support;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Signs deliveries the way each vendor does, independently of the router's own code. */
+public final class Signer {
+
+    private Signer() {
+    }
+
+    public static String hmacHex(String javaAlgorithm, String secret, byte[] content) {
+        try {
+            Mac mac = Mac.getInstance(javaAlgorithm);
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), javaAlgorithm));
+            return HexFormat.of().formatHex(mac.doFinal(content));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sumsub: X-Payload-Digest over the raw body, SHA256 unless an algorithm header is given. */
+    public static Map<String, String> sumsub(byte[] body) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Content-Type", "application/json");
+        h.put("X-Payload-Digest", hmacHex("HmacSHA256", RunningRouter.SUMSUB_SECRET, body));
+        return h;
+    }
+
+    public static Map<String, String> sumsub(byte[] body, String algHeader, String javaAlgorithm) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Content-Type", "application/json");
+        h.put("X-Payload-Digest-Alg", algHeader);
+        h.put("X-Payload-Digest", hmacHex(javaAlgorithm, RunningRouter.SUMSUB_SECRET, body));
+        return h;
+    }
+
+    public static Map<String, String> json() {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Content-Type", "application/json");
+        return h;
+    }
+
+    /** Argos: the shared token in the X-Webhook-Token header. */
+    public static Map<String, String> argos() {
+        Map<String, String> h = json();
+        h.put("X-Webhook-Token", RunningRouter.ARGOS_TOKEN);
+        return h;
+    }
+
+    /** Veratad with HTTP Basic credentials. */
+    public static Map<String, String> veratadBasic() {
+        Map<String, String> h = json();
+        h.put("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (RunningRouter.VERATAD_USER + ":" + RunningRouter.VERATAD_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+        return h;
+    }
+
+    /** Veratad with an HMAC-SHA256 (hex) of the raw body in X-Veratad-Signature. */
+    public static Map<String, String> veratadHmac(byte[] body) {
+        Map<String, String> h = json();
+        h.put("X-Veratad-Signature", hmacHex("HmacSHA256", RunningRouter.VERATAD_SECRET, body));
+        return h;
+    }
+
+    /** Didit: X-Timestamp now, X-Signature over the raw body. */
+    public static Map<String, String> diditRaw(byte[] body) {
+        return diditRaw(body, Instant.now().getEpochSecond());
+    }
+
+    public static Map<String, String> diditRaw(byte[] body, long timestamp) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Content-Type", "application/json");
+        h.put("X-Timestamp", String.valueOf(timestamp));
+        h.put("X-Signature", hmacHex("HmacSHA256", RunningRouter.DIDIT_SECRET, body));
+        return h;
+    }
+
+    /** Didit: X-Signature-V2 over the canonical form Python produced (the .v2.txt fixture beside the body). */
+    public static Map<String, String> diditV2(String canonical) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Content-Type", "application/json");
+        h.put("X-Timestamp", String.valueOf(Instant.now().getEpochSecond()));
+        h.put("X-Signature-V2", hmacHex("HmacSHA256", RunningRouter.DIDIT_SECRET, canonical.getBytes(StandardCharsets.UTF_8)));
+        return h;
+    }
+}
