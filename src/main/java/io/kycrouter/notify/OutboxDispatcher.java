@@ -132,8 +132,9 @@ public final class OutboxDispatcher {
                 LOG.info("target={} event={} outcome=delivered attempt={} status={} ms={}", target.name(), row.eventId(), attempt, outcome.status, ms);
             }
             case GONE -> {
-                outbox.dead(row.id(), outcome.status, outcome.error);
+                // disable first: no other worker may send to a receiver that said it is gone once the row reads dead
                 outbox.disableTarget(target.name(), "receiver answered 410 Gone at " + Instant.now());
+                outbox.dead(row.id(), outcome.status, outcome.error);
                 LOG.warn("target={} event={} outcome=gone: target disabled until enabled again (POST /api/targets/{}/enable)",
                         target.name(), row.eventId(), target.name());
             }
