@@ -30,7 +30,7 @@ PORT=18080
 start=$(date +%s%N)
 KYC_ROUTES_DIR="$work/routes" KYC_HTTP_PORT=$PORT KYC_MANAGEMENT_PORT=19876 KYC_SUMSUB_SECRET=bench-secret \
 KYC_DB_URL="jdbc:h2:file:$work/kyc;DB_CLOSE_ON_EXIT=FALSE" \
-  java -Xmx256m -jar target/kyc-webhook-router.jar > "$work/router.log" 2>&1 & echo $! > "$work/pid"
+  java -Xmx256m ${BENCH_JAVA_OPTS:-} -jar target/kyc-webhook-router.jar > "$work/router.log" 2>&1 & echo $! > "$work/pid"
 until curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/bench/bare" 2>/dev/null | grep -q 200; do
   kill -0 "$(cat "$work/pid")" 2>/dev/null || { echo "the router did not start:"; tail -20 "$work/router.log"; exit 1; }
   sleep 0.05

@@ -61,8 +61,13 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("kycDatabaseHealthCheck", new DatabaseHealthCheck(dataSource));
 
         JsonBodies json = new JsonBodies((int) kyc.number("ingress.max-json-depth", 500));
-        Inbox inbox = new Inbox(dataSource);
-        EventStore events = new EventStore(dataSource, new ObjectMapper(), targets);
+        // group commit: concurrent writes share one transaction (kyc.db.group-commit.*); stopped before the pool
+        int maxBatch = (int) kyc.number("db.group-commit.max-batch", 64);
+        Duration commitWait = Duration.ofMillis(kyc.number("db.group-commit.wait-ms", 10_000));
+        Inbox inbox = new Inbox(dataSource, maxBatch, commitWait);
+        EventStore events = new EventStore(dataSource, new ObjectMapper(), targets, maxBatch, commitWait);
+        onStop(context, events::close);
+        onStop(context, inbox::close);
         Outbox outbox = new Outbox(dataSource);
 
         int workers = Math.max(1, targets.all().size());

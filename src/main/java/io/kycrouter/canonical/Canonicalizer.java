@@ -75,7 +75,15 @@ public final class Canonicalizer {
 
     /** At most {@code max} characters, printable ASCII only: vendor values can't forge or flood log lines. */
     public static String printable(String value, int max) {
-        String cut = value.length() > max ? value.substring(0, max) + "…(" + value.length() + " chars)" : value;
-        return cut.replaceAll("[^\\x20-\\x7E…]", "?");
+        int end = Math.min(value.length(), max);
+        StringBuilder out = new StringBuilder(end + 24);
+        for (int i = 0; i < end; i++) {
+            char ch = value.charAt(i);
+            out.append(ch >= 0x20 && ch <= 0x7E ? ch : '?');
+        }
+        if (value.length() > max) {
+            out.append("…(").append(value.length()).append(" chars)");
+        }
+        return out.toString();
     }
 }

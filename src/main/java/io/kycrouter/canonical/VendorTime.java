@@ -58,8 +58,15 @@ public final class VendorTime {
             return fromEpoch(new BigDecimal(number.toString()));
         }
         String text = value.toString().trim();
-        if (text.matches("\\d+(\\.\\d+)?")) {
+        if (isDecimal(text)) {
             return fromEpoch(new BigDecimal(text));
+        }
+        if (!hasZone(text)) { // the common vendor shape; parse it without first failing the zoned ones
+            try {
+                return LocalDateTime.parse(text, LOCAL).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException ignored) {
+                // not a local date-time either: the zoned shapes below will say so
+            }
         }
         for (DateTimeFormatter zoned : new DateTimeFormatter[] {ZONED, ZONED_COMPACT}) {
             try {
@@ -73,6 +80,29 @@ public final class VendorTime {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("unrecognised timestamp shape (" + text.length() + " characters)");
         }
+    }
+
+    /** digits, optionally with one decimal point between digits */
+    private static boolean isDecimal(String text) {
+        int dot = -1;
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '.' && dot < 0 && i > 0 && i < text.length() - 1) {
+                dot = i;
+            } else if (ch < '0' || ch > '9') {
+                return false;
+            }
+        }
+        return !text.isEmpty();
+    }
+
+    /** an offset or Z after the date part ({@code yyyy-MM-dd} is 10 characters) */
+    private static boolean hasZone(String text) {
+        if (text.length() <= 10) {
+            return false;
+        }
+        char last = text.charAt(text.length() - 1);
+        return last == 'Z' || last == 'z' || text.indexOf('+', 10) >= 0 || text.indexOf('-', 10) >= 0;
     }
 
     static Instant fromEpoch(BigDecimal value) {

@@ -25,10 +25,15 @@ public final class Responses {
         } catch (JsonProcessingException e) {
             text = "{\"status\":\"error\"}";
         }
+        raw(exchange, status, text);
+    }
+
+    /** An answer whose JSON text the caller built. */
+    public static void raw(Exchange exchange, int status, String json) {
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(text);
+        exchange.getMessage().setBody(json);
     }
 
     public static void error(Exchange exchange, int status, String error, String message) {

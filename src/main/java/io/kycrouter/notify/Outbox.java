@@ -88,19 +88,30 @@ public final class Outbox {
         return claimed;
     }
 
-    public void delivered(long id, Integer status) {
-        update("update outbox set state = 'delivered', delivered_at = ?, attempts = attempts + 1, last_status = ?,"
-                + " last_error = null, claimed_by = null, claimed_until = null where id = ?", utc(Instant.now()), status, id);
+    /**
+     * The receiver took it: recorded whoever holds the claim now (the truth, and it stops a second send). Returns
+     * false when the row was no longer pending (an operator or another instance settled it meanwhile).
+     */
+    public boolean delivered(long id, Integer status) {
+        return update("update outbox set state = 'delivered', delivered_at = ?, attempts = attempts + 1, last_status = ?,"
+                + " last_error = null, claimed_by = null, claimed_until = null where id = ? and state = 'pending'",
+                utc(Instant.now()), status, id) == 1;
     }
 
-    public void retryAt(long id, Instant next, Integer status, String error) {
-        update("update outbox set attempts = attempts + 1, next_attempt_at = ?, last_status = ?, last_error = ?,"
-                + " claimed_by = null, claimed_until = null where id = ?", utc(next), status, cut(error), id);
+    /**
+     * Schedules the next attempt, only while {@code instance} still holds the claim: a delivery that outlived its
+     * lease must not overwrite the state written by the instance that took the row over. Returns whether it did.
+     */
+    public boolean retryAt(long id, String instance, Instant next, Integer status, String error) {
+        return update("update outbox set attempts = attempts + 1, next_attempt_at = ?, last_status = ?, last_error = ?,"
+                + " claimed_by = null, claimed_until = null where id = ? and claimed_by = ?", utc(next), status, cut(error), id,
+                instance) == 1;
     }
 
-    public void dead(long id, Integer status, String error) {
-        update("update outbox set state = 'dead', attempts = attempts + 1, last_status = ?, last_error = ?,"
-                + " claimed_by = null, claimed_until = null where id = ?", status, cut(error), id);
+    /** Marks the row dead, only while {@code instance} still holds the claim (see {@link #retryAt}). */
+    public boolean dead(long id, String instance, Integer status, String error) {
+        return update("update outbox set state = 'dead', attempts = attempts + 1, last_status = ?, last_error = ?,"
+                + " claimed_by = null, claimed_until = null where id = ? and claimed_by = ?", status, cut(error), id, instance) == 1;
     }
 
     /** Gives back the claims of this instance (graceful stop): another instance may take them at once. */
@@ -173,9 +184,9 @@ public final class Outbox {
      * added later, or a filter widened), provided the target's filter accepts it; returns how many.
      */
     public int backfill(TargetDefinition target, Instant since, java.util.function.Predicate<String> acceptsPayload) {
-        String select = "select c.event_id, c.seq, c.vendor, c.verification_id, c.payload from canonical_event c"
+        String select = "select c.event_id, c.inbox_id, c.vendor, c.verification_id, c.payload from canonical_event c"
                 + " where c.received_at >= ? and not exists (select 1 from outbox o where o.event_id = c.event_id and o.target = ?)"
-                + " order by c.seq";
+                + " order by c.inbox_id";
         int added = 0;
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement(select);

@@ -54,6 +54,14 @@ public final class OutboxDispatcher {
         this.workers = workers;
         this.lease = lease;
         LOG.info("outbox dispatcher instance {} (claims last {} s)", instance, lease.toSeconds());
+        for (TargetDefinition target : targets.all()) {
+            Duration attempt = target.connectTimeout().plus(target.readTimeout());
+            if (target.type() == TargetDefinition.Type.HTTP && lease.compareTo(attempt) <= 0) {
+                LOG.warn("target={} an attempt may last {} ms (connect + read timeout), longer than the claim lease of {} ms:"
+                        + " another instance may send the same event meanwhile; raise kyc.notify.claim-lease-ms",
+                        target.name(), attempt.toMillis(), lease.toMillis());
+            }
+        }
     }
 
     /** Starts a drain of every target that has no drain running. Never blocks on a delivery. */
@@ -128,29 +136,29 @@ public final class OutboxDispatcher {
                 : outcome.kind.name().toLowerCase());
         switch (outcome.kind) {
             case DELIVERED -> {
-                outbox.delivered(row.id(), outcome.status);
+                settled(outbox.delivered(row.id(), outcome.status), target, row);
                 LOG.info("target={} event={} outcome=delivered attempt={} status={} ms={}", target.name(), row.eventId(), attempt, outcome.status, ms);
             }
             case GONE -> {
                 // disable first: no other worker may send to a receiver that said it is gone once the row reads dead
                 outbox.disableTarget(target.name(), "receiver answered 410 Gone at " + Instant.now());
-                outbox.dead(row.id(), outcome.status, outcome.error);
+                settled(outbox.dead(row.id(), instance, outcome.status, outcome.error), target, row);
                 LOG.warn("target={} event={} outcome=gone: target disabled until enabled again (POST /api/targets/{}/enable)",
                         target.name(), row.eventId(), target.name());
             }
             case REFUSED -> {
-                outbox.dead(row.id(), outcome.status, outcome.error);
+                settled(outbox.dead(row.id(), instance, outcome.status, outcome.error), target, row);
                 LOG.warn("target={} event={} outcome=dead attempt={} status={} error={} (4xx: not retried)", target.name(),
                         row.eventId(), attempt, outcome.status, outcome.error);
             }
             case RETRY -> {
                 Instant next = target.retry().nextAttempt(attempt, row.createdAt(), Instant.now(), outcome.retryAfter);
                 if (next == null) {
-                    outbox.dead(row.id(), outcome.status, outcome.error);
+                    settled(outbox.dead(row.id(), instance, outcome.status, outcome.error), target, row);
                     LOG.warn("target={} event={} outcome=dead attempt={} status={} error={} (attempts or age exhausted)",
                             target.name(), row.eventId(), attempt, outcome.status, outcome.error);
                 } else {
-                    outbox.retryAt(row.id(), next, outcome.status, outcome.error);
+                    settled(outbox.retryAt(row.id(), instance, next, outcome.status, outcome.error), target, row);
                     LOG.info("target={} event={} outcome=retry attempt={} status={} error={} next={}", target.name(),
                             row.eventId(), attempt, outcome.status, outcome.error, next);
                 }
@@ -158,8 +166,31 @@ public final class OutboxDispatcher {
         }
     }
 
-    /** Gives back this instance's claims; called when the router stops. */
+    /** A late outcome (the claim lapsed and the row moved on) is not written over the newer state: say so. */
+    private static void settled(boolean written, TargetDefinition target, Outbox.Row row) {
+        if (!written) {
+            LOG.warn("target={} event={} outcome not recorded: the claim lapsed before the attempt ended (raise"
+                    + " kyc.notify.claim-lease-ms above the target's timeouts)", target.name(), row.eventId());
+        }
+    }
+
+    /**
+     * Called when the router stops: lets the attempts in flight finish and record their outcome (no new row is
+     * started once the context is stopping), then gives back this instance's remaining claims, so another
+     * instance can take them at once and nothing already answered 2xx is sent twice.
+     */
     public void release() {
+        workers.shutdown();
+        pools.values().forEach(ExecutorService::shutdown);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        try {
+            for (ExecutorService pool : pools.values()) {
+                pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+            workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             outbox.release(instance);
         } catch (RuntimeException e) {

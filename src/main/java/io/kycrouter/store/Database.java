@@ -17,7 +17,7 @@ public final class Database {
     }
 
     public static HikariDataSource open(Settings db) {
-        String url = db.required("url");
+        String url = durable(db.required("url"));
         createH2Directory(url);
         HikariConfig config = new HikariConfig();
         config.setPoolName("kyc-db");
@@ -49,6 +49,19 @@ public final class Database {
         } catch (FlywayException e) {
             throw new ConfigException("database migration failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * An embedded H2 file database writes its file at every commit. H2's own default (WRITE_DELAY=500) keeps
+     * committed transactions in memory for up to half a second, and a kill -9 or crash loses them: deliveries the
+     * vendor was already told were accepted. Group commit keeps the cost of this low. An explicit WRITE_DELAY in
+     * the URL is respected.
+     */
+    static String durable(String url) {
+        if (!url.startsWith("jdbc:h2:file:") || url.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=")) {
+            return url;
+        }
+        return url + ";WRITE_DELAY=0";
     }
 
     /** An embedded H2 file database lives under a directory that may not exist yet. */

@@ -12,8 +12,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.kycrouter.store.Inbox.utc;
@@ -23,19 +25,27 @@ import static io.kycrouter.store.Inbox.utc;
  * target whose filter matches, and marks the inbox row processed: all in one transaction. Processing the same inbox row twice writes nothing the
  * second time (the event's inbox_id is unique).
  */
-public final class EventStore {
+public final class EventStore implements AutoCloseable {
+
+    private record Serialized(VerificationEvent event, String payload) {
+    }
 
     private final DataSource dataSource;
     private final ObjectMapper json;
     private final Targets targets;
+    private final GroupCommit<Serialized, Boolean> writer;
 
-    public EventStore(DataSource dataSource, ObjectMapper json, Targets targets) {
+    public EventStore(DataSource dataSource, ObjectMapper json, Targets targets, int maxBatch, Duration wait) {
         this.dataSource = dataSource;
         this.json = json;
         this.targets = targets;
+        this.writer = new GroupCommit<>("events", dataSource, maxBatch, wait, this::appendAll, this::appendAlone);
     }
 
-    /** Returns false when the event was already stored (a reprocessed inbox row). */
+    /**
+     * Stores the event with whatever other events are waiting, in one transaction; returns false when it was
+     * already stored (a reprocessed inbox row).
+     */
     public boolean append(VerificationEvent event) {
         String payload;
         try {
@@ -43,6 +53,21 @@ public final class EventStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("canonical event not serialisable", e);
         }
+        return writer.submit(new Serialized(event, payload));
+    }
+
+    private List<Boolean> appendAll(Connection c, List<Serialized> items) throws SQLException {
+        List<Boolean> appended = new ArrayList<>(items.size());
+        for (Serialized item : items) {
+            appended.add(appendIn(c, item.event(), item.payload()));
+        }
+        return appended;
+    }
+
+    /** One event in its own transaction, retried when a concurrent writer of the same verification got in first. */
+    private boolean appendAlone(Serialized item) {
+        VerificationEvent event = item.event();
+        String payload = item.payload();
         SQLException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             try (Connection c = dataSource.getConnection()) {
@@ -76,11 +101,9 @@ public final class EventStore {
             return false;
         }
         Instant occurredAt = Instant.parse(event.occurredAt());
-        long seq;
         try (PreparedStatement s = c.prepareStatement(
                 "insert into canonical_event (event_id, inbox_id, vendor, verification_id, vendor_event_type, type,"
-                        + " status, is_final, occurred_at, received_at, payload) values (?,?,?,?,?,?,?,?,?,?,?)",
-                new String[] {"seq"})) {
+                        + " status, is_final, occurred_at, received_at, payload) values (?,?,?,?,?,?,?,?,?,?,?)")) {
             s.setString(1, event.eventId());
             s.setLong(2, event.inboxId());
             s.setString(3, event.vendor());
@@ -93,18 +116,16 @@ public final class EventStore {
             s.setObject(10, utc(Instant.parse(event.receivedAt())));
             s.setString(11, payload);
             s.executeUpdate();
-            try (ResultSet keys = s.getGeneratedKeys()) {
-                keys.next();
-                seq = keys.getLong(1);
-            }
         }
-        enqueue(c, event, seq);
+        // a target receives one verification's events in the order they were received (the inbox id), not in
+        // the order their mappings happened to finish
+        enqueue(c, event, event.inboxId());
         moveState(c, event, occurredAt);
         markProcessed(c, event.inboxId());
         return true;
     }
 
-    private void enqueue(Connection c, VerificationEvent event, long seq) throws SQLException {
+    private void enqueue(Connection c, VerificationEvent event, long order) throws SQLException {
         List<TargetDefinition> matching = targets.matching(event);
         if (matching.isEmpty()) {
             return;
@@ -115,7 +136,7 @@ public final class EventStore {
                         + " values (?,?,?,?,?,'pending',?,?)")) {
             for (TargetDefinition target : matching) {
                 s.setString(1, event.eventId());
-                s.setLong(2, seq);
+                s.setLong(2, order);
                 s.setString(3, target.name());
                 s.setString(4, event.vendor());
                 s.setString(5, event.verificationId());
@@ -220,6 +241,11 @@ public final class EventStore {
             s.setString(i, e.verificationId());
             s.executeUpdate();
         }
+    }
+
+    @Override
+    public void close() {
+        writer.close();
     }
 
     private static Instant min(Instant a, Instant b) {

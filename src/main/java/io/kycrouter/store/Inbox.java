@@ -5,17 +5,21 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The raw inbox: every accepted delivery, committed before the vendor hears 200. The unique (vendor, key)
  * constraint makes dedupe race-safe across threads and instances: a failed insert writes nothing.
+ * Concurrent deliveries are written together by a {@link GroupCommit}: one transaction, one commit for all.
  */
-public final class Inbox {
+public final class Inbox implements AutoCloseable {
 
     /** The outcome of storing a delivery: the inbox row id, and whether it was already there. */
     public record Stored(long id, boolean duplicate) {
@@ -25,23 +29,78 @@ public final class Inbox {
     public record Pending(long id, String vendor, String eventKey, Instant receivedAt, String body) {
     }
 
-    private final DataSource dataSource;
-
-    public Inbox(DataSource dataSource) {
-        this.dataSource = dataSource;
+    /** A delivery to store. */
+    public record Incoming(String vendor, String eventKey, String body, Instant receivedAt, String authScheme) {
     }
 
+    private static final String INSERT = "insert into inbox (vendor, event_key, received_at, auth_scheme, body) values (?, ?, ?, ?, ?)";
+
+    private final DataSource dataSource;
+    private final GroupCommit<Incoming, Stored> writer;
+
+    public Inbox(DataSource dataSource, int maxBatch, Duration wait) {
+        this.dataSource = dataSource;
+        this.writer = new GroupCommit<>("inbox", dataSource, maxBatch, wait, Inbox::insertAll, this::storeAlone);
+    }
+
+    /** Commits the delivery (with whatever else arrived meanwhile); a duplicate key writes nothing. */
     public Stored store(String vendor, String eventKey, String body, Instant receivedAt, String authScheme) {
+        return writer.submit(new Incoming(vendor, eventKey, body, receivedAt, authScheme));
+    }
+
+    /**
+     * One batch insert. A key repeated within the batch is inserted once (the repeats are duplicates of it); a key
+     * already in the table fails the batch, which the group commit then writes row by row ({@link #storeAlone}).
+     */
+    private static List<Stored> insertAll(Connection c, List<Incoming> items) throws SQLException {
+        Map<String, Integer> firstOf = new HashMap<>();
+        int[] original = new int[items.size()];
+        List<Incoming> fresh = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            Incoming in = items.get(i);
+            Integer first = firstOf.putIfAbsent(in.vendor() + '\n' + in.eventKey(), fresh.size());
+            original[i] = first == null ? fresh.size() : -1 - first;
+            if (first == null) {
+                fresh.add(in);
+            }
+        }
+        long[] ids = new long[fresh.size()];
+        try (PreparedStatement insert = c.prepareStatement(INSERT, new String[] {"id"})) {
+            for (Incoming in : fresh) {
+                bind(insert, in);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                for (int i = 0; i < ids.length; i++) {
+                    if (!keys.next()) {
+                        throw new SQLException("fewer generated keys than rows inserted");
+                    }
+                    ids[i] = keys.getLong(1);
+                }
+            }
+        }
+        List<Stored> stored = new ArrayList<>(items.size());
+        for (int slot : original) {
+            stored.add(slot >= 0 ? new Stored(ids[slot], false) : new Stored(ids[-1 - slot], true));
+        }
+        return stored;
+    }
+
+    private static void bind(PreparedStatement insert, Incoming in) throws SQLException {
+        insert.setString(1, in.vendor());
+        insert.setString(2, in.eventKey());
+        insert.setObject(3, utc(in.receivedAt()));
+        insert.setString(4, in.authScheme());
+        insert.setString(5, in.body());
+    }
+
+    /** One delivery in its own transaction: insert, or find the row its key already has. */
+    private Stored storeAlone(Incoming in) {
         for (int attempt = 0; attempt < 3; attempt++) {
             try (Connection c = dataSource.getConnection()) {
-                try (PreparedStatement insert = c.prepareStatement(
-                        "insert into inbox (vendor, event_key, received_at, auth_scheme, body) values (?, ?, ?, ?, ?)",
-                        new String[] {"id"})) {
-                    insert.setString(1, vendor);
-                    insert.setString(2, eventKey);
-                    insert.setObject(3, utc(receivedAt));
-                    insert.setString(4, authScheme);
-                    insert.setString(5, body);
+                try (PreparedStatement insert = c.prepareStatement(INSERT, new String[] {"id"})) {
+                    bind(insert, in);
                     insert.executeUpdate();
                     try (ResultSet keys = insert.getGeneratedKeys()) {
                         keys.next();
@@ -53,8 +112,8 @@ public final class Inbox {
                     }
                 }
                 try (PreparedStatement find = c.prepareStatement("select id from inbox where vendor = ? and event_key = ?")) {
-                    find.setString(1, vendor);
-                    find.setString(2, eventKey);
+                    find.setString(1, in.vendor());
+                    find.setString(2, in.eventKey());
                     try (ResultSet rs = find.executeQuery()) {
                         if (rs.next()) {
                             return new Stored(rs.getLong(1), true);
@@ -108,6 +167,11 @@ public final class Inbox {
         } catch (SQLException e) {
             throw new StoreUnavailable("inbox update failed: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void close() {
+        writer.close();
     }
 
     public static OffsetDateTime utc(Instant instant) {

@@ -21,4 +21,10 @@ final class SqlStates {
     static boolean dataError(SQLException e) {
         return e.getSQLState() != null && e.getSQLState().startsWith("22");
     }
+
+    /** Class 08 (connection exception), or the driver/pool saying the connection is gone: nothing to retry item by item. */
+    static boolean connectionLost(SQLException e) {
+        return (e.getSQLState() != null && e.getSQLState().startsWith("08"))
+                || e instanceof java.sql.SQLTransientConnectionException || e instanceof java.sql.SQLRecoverableException;
+    }
 }

@@ -80,6 +80,18 @@ public final class RouterProcess implements AutoCloseable {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The HTTP status of the readiness check (200 ready, 503 not). */
+    public int readiness() throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready"))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /** A GET of the operator API with a bearer token. */
+    public HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The instance id its outbox dispatcher claims rows with (from its log). */
     public String outboxInstance() throws IOException {
         Matcher m = Pattern.compile("outbox dispatcher instance ([0-9a-f-]{36})").matcher(Files.readString(log));

@@ -1,0 +1,188 @@
+package io.kycrouter.store;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Group commit: callers on many threads each hand in one item and wait; one writer thread takes whatever has
+ * queued up (at most {@code maxBatch}) and writes it in one transaction. N concurrent deliveries then cost one
+ * commit (one store of H2's file, one WAL flush of PostgreSQL) and one preparation of each statement, not N.
+ * <p>
+ * A caller returns only after its item's transaction committed. When a batch fails because of its content (a
+ * unique or data conflict, another instance racing on the same key), it is rolled back and every item runs
+ * alone through its single-item path, so one item never fails the others. When no connection can be had, every
+ * item of the batch fails at once with {@link StoreUnavailable}.
+ */
+public final class GroupCommit<T, R> implements AutoCloseable {
+
+    /** Writes a batch on a connection whose transaction the caller commits; returns one result per item, in order. */
+    @FunctionalInterface
+    public interface Batch<T, R> {
+        List<R> write(Connection c, List<T> items) throws SQLException;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger("kyc.store");
+
+    private record Pending<T, R>(T item, CompletableFuture<R> result) {
+    }
+
+    private final String name;
+    private final DataSource dataSource;
+    private final Batch<T, R> batch;
+    private final Function<T, R> single;
+    private final int maxBatch;
+    private final long waitMillis;
+    private final LinkedBlockingQueue<Pending<T, R>> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean closed;
+
+    /**
+     * @param single the single-item path (its own connection and transaction), used when a batch is refused
+     * @param wait   how long a caller waits for its commit before it is told the store is unavailable
+     */
+    public GroupCommit(String name, DataSource dataSource, int maxBatch, Duration wait, Batch<T, R> batch, Function<T, R> single) {
+        this.name = name;
+        this.dataSource = dataSource;
+        this.batch = batch;
+        this.single = single;
+        this.maxBatch = Math.max(1, maxBatch);
+        this.waitMillis = wait.toMillis();
+        this.writer = new Thread(this::run, "kyc-" + name + "-writer");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    /** Writes the item with whatever else is waiting; returns once committed. */
+    public R submit(T item) {
+        if (closed) {
+            throw new StoreUnavailable(name + ": the router is stopping", null);
+        }
+        Pending<T, R> pending = new Pending<>(item, new CompletableFuture<>());
+        queue.add(pending);
+        try {
+            return pending.result().get(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new StoreUnavailable(name + " write failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            // the write may still commit: the caller answers 503 and the vendor's retry is then a duplicate
+            throw new StoreUnavailable(name + " write not confirmed within " + waitMillis + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailable(name + " write interrupted", e);
+        }
+    }
+
+    private void run() {
+        List<Pending<T, R>> taken = new ArrayList<>(maxBatch);
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending<T, R> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                taken.add(first);
+                queue.drainTo(taken, maxBatch - 1);
+                write(taken);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Throwable t) { // never leave a caller waiting, never let the writer die
+                LOG.error("{} writer failed a batch of {}", name, taken.size(), t);
+                taken.forEach(p -> p.result().completeExceptionally(new StoreUnavailable(name + " writer failed", t)));
+            } finally {
+                taken.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending<T, R>> taken) {
+        List<T> items = new ArrayList<>(taken.size());
+        taken.forEach(p -> items.add(p.item()));
+        Connection c;
+        try {
+            c = dataSource.getConnection();
+        } catch (SQLException e) {
+            StoreUnavailable down = new StoreUnavailable(name + ": no database connection: " + e.getMessage(), e);
+            taken.forEach(p -> p.result().completeExceptionally(down));
+            return;
+        }
+        List<R> results = null;
+        SQLException lost = null;
+        try (c) {
+            c.setAutoCommit(false);
+            try {
+                results = batch.write(c, items);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                results = null;
+                rollback(c);
+                if (e instanceof SQLException sql && SqlStates.connectionLost(sql)) {
+                    lost = sql;
+                } else {
+                    LOG.debug("{} batch of {} refused ({}); writing its items one by one", name, taken.size(), e.toString());
+                }
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            LOG.debug("{} connection could not be reset: {}", name, e.toString()); // Hikari evicts it
+        }
+        if (lost != null) {
+            StoreUnavailable down = new StoreUnavailable(name + ": database connection lost: " + lost.getMessage(), lost);
+            taken.forEach(p -> p.result().completeExceptionally(down));
+            return;
+        }
+        if (results != null) {
+            for (int i = 0; i < taken.size(); i++) {
+                taken.get(i).result().complete(results.get(i));
+            }
+            return;
+        }
+        for (Pending<T, R> p : taken) { // each alone: its own outcome, its own error
+            try {
+                p.result().complete(single.apply(p.item()));
+            } catch (RuntimeException e) {
+                p.result().completeExceptionally(e);
+            }
+        }
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool discards it
+        }
+    }
+
+    /** Writes what is queued, then stops the writer; later submissions are refused (503). */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Pending<T, R> left;
+        while ((left = queue.poll()) != null) {
+            left.result().completeExceptionally(new StoreUnavailable(name + ": the router stopped", null));
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.kycrouter.faults;
+
+import io.kycrouter.support.RouterProcess;
+import io.kycrouter.support.TestReceiver;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The database becomes unreachable under load (the network to it is cut) and comes back: meanwhile the ingress
+ * answers 503 (never a 5xx of another kind, never a 200 for something not stored) and readiness fails; afterwards
+ * the vendors' retries are accepted, and every acknowledged delivery is stored once, mapped and delivered.
+ */
+class DatabaseOutageTest {
+
+    @Test
+    void anOutageUnderLoadAnswers503AndLosesNothing() throws Exception {
+        try (TestReceiver receiver = TestReceiver.start();
+             FaultRig rig = new FaultRig("db-outage", receiver, "", true)) {
+            RouterProcess router = rig.start("outage");
+            try {
+                rig.startLoad(() -> router);
+                rig.awaitAcknowledged(100);
+                long before = rig.acknowledged.size();
+
+                rig.network.cut();
+                long refusedAtCut = rig.refused.get();
+                int readinessDuringOutage = awaitReadiness(router, 503);
+                Thread.sleep(Math.min(FaultRig.LOAD_MS, 3000));
+                long refusedDuringOutage = rig.refused.get() - refusedAtCut;
+                rig.network.mend();
+
+                int readinessAfter = awaitReadiness(router, 200);
+                long atMend = rig.acknowledged.size();
+                rig.awaitAcknowledged(atMend + 100); // accepting again
+                rig.stopLoad();
+                rig.retryRefused(router, 60); // the vendors retry what was refused
+                rig.awaitSettled(router, 90);
+
+                assertThat(readinessDuringOutage).as("readiness while the database is unreachable").isEqualTo(503);
+                assertThat(readinessAfter).as("readiness once it is back").isEqualTo(200);
+                assertThat(refusedDuringOutage).as("deliveries refused during the outage").isPositive();
+                assertThat(rig.answers.keySet()).as("only 200 and 503 answers").containsOnly(200, 503);
+                assertThat(rig.acknowledged.size()).isGreaterThan(before);
+                assertThat(rig.refusedDeliveries).as("refused deliveries still not accepted after the retries").isEmpty();
+            } finally {
+                router.close();
+            }
+            FaultRig.Figures f = rig.figures();
+            System.out.println(f.line("database unreachable under load") + " answers=" + rig.answers);
+            assertThat(f.lost).as("acknowledged but not stored").isZero();
+            assertThat(f.stored).as("stored once each: every acknowledged delivery and nothing else").isEqualTo(f.acknowledged);
+            assertThat(f.unmapped).isZero();
+            assertThat(f.undelivered).isZero();
+            assertThat(f.outOfOrder).isZero();
+        }
+    }
+
+    private static int awaitReadiness(RouterProcess router, int wanted) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        int last = -1;
+        while (System.currentTimeMillis() < deadline) {
+            last = router.readiness();
+            if (last == wanted) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        return last;
+    }
+}
