@@ -68,7 +68,8 @@ public class RouterConfiguration implements CamelConfiguration {
         EventStore events = new EventStore(dataSource, new ObjectMapper(), targets, maxBatch, commitWait);
         onStop(context, events::close);
         onStop(context, inbox::close);
-        Outbox outbox = new Outbox(dataSource);
+        int recoveryMaxAttempts = (int) kyc.number("inbox.recovery-max-attempts", 20);
+        Outbox outbox = new Outbox(dataSource, recoveryMaxAttempts);
 
         int workers = Math.max(1, targets.all().size());
         ExecutorService notifyPool = context.getExecutorServiceManager().newThreadPool(this, "kyc-notify", workers, workers);
@@ -84,7 +85,7 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("canonical", new Canonicalizer(events, inbox, dispatcher::dispatch));
         context.getRegistry().bind("inboxRecovery", new InboxRecovery(inbox, json, clock,
                 Duration.ofMillis(kyc.number("inbox.recovery-grace-ms", 30_000)),
-                (int) kyc.number("inbox.recovery-max-attempts", 20),
+                recoveryMaxAttempts,
                 (int) kyc.number("inbox.recovery-batch-size", 100)));
         context.getRegistry().bind("outboxDispatcher", dispatcher);
         context.getRegistry().bind("retention", new Retention(dataSource, clock,

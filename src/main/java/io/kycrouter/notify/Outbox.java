@@ -31,15 +31,19 @@ public final class Outbox {
     private static final String COLUMNS = "o.id, o.event_id, o.target, o.vendor, o.verification_id, o.attempts, o.created_at, c.payload";
 
     private final DataSource dataSource;
+    private final int recoveryMaxAttempts;
 
-    public Outbox(DataSource dataSource) {
+    /** @param recoveryMaxAttempts how often the inbox recovery retries a delivery it could not map */
+    public Outbox(DataSource dataSource, int recoveryMaxAttempts) {
         this.dataSource = dataSource;
+        this.recoveryMaxAttempts = recoveryMaxAttempts;
     }
 
     /**
      * Claims up to {@code limit} due rows of one target for {@code lease}: a row is due when pending, its next
      * attempt time has come and no live claim holds it. With {@code ordered}, a row waits while an earlier event
-     * of the same verification is still pending for this target. Each claim is a conditional update, so two
+     * of the same verification is still pending for this target, and while an earlier delivery of the same vendor
+     * is still to be mapped (event_seq is the inbox id: the order deliveries were received in). Each claim is a conditional update, so two
      * instances never hold the same row; a crashed instance's claims lapse when the lease ends.
      */
     public List<Row> claim(TargetDefinition target, String instance, Duration lease, int limit) {
@@ -49,7 +53,11 @@ public final class Outbox {
                 + " and (o.claimed_until is null or o.claimed_until < ?)"
                 + " and not exists (select 1 from notify_target_state d where d.target = o.target and d.disabled_at is not null)"
                 + (target.ordered() ? " and not exists (select 1 from outbox p where p.target = o.target and p.vendor = o.vendor"
-                + " and p.verification_id = o.verification_id and p.state = 'pending' and p.event_seq < o.event_seq)" : "")
+                + " and p.verification_id = o.verification_id and p.state = 'pending' and p.event_seq < o.event_seq)"
+                // an earlier delivery of the vendor not mapped yet (a crash or outage interrupted it, the inbox recovery
+                // will) may be of the same verification: wait for it too, unless the recovery has given up on it
+                + " and not exists (select 1 from inbox i where i.processed_at is null and i.vendor = o.vendor"
+                + " and i.id < o.event_seq and i.attempts < " + recoveryMaxAttempts + ")" : "")
                 + " order by o.event_seq fetch first " + limit + " rows only";
         List<Row> candidates = new ArrayList<>();
         List<Row> claimed = new ArrayList<>();

@@ -41,7 +41,7 @@ class DatabaseOutageTest {
                 assertThat(readinessAfter).as("readiness once it is back").isEqualTo(200);
                 assertThat(refusedDuringOutage).as("deliveries refused during the outage").isPositive();
                 assertThat(rig.answers.keySet()).as("only 200 and 503 answers").containsOnly(200, 503);
-                assertThat(rig.acknowledged.size()).isGreaterThan(before);
+                assertThat((long) rig.acknowledged.size()).isGreaterThan(before);
                 assertThat(rig.refusedDeliveries).as("refused deliveries still not accepted after the retries").isEmpty();
             } finally {
                 router.close();
