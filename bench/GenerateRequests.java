@@ -1,52 +1,162 @@
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kycrouter.security.SignedJson;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Writes a wrk Lua script that cycles through {@code count} correctly signed Sumsub webhooks, each a new event
- * (unique correlationId), padded to about {@code bodyBytes}.
+ * Writes a wrk Lua script that cycles through {@code count} correctly signed webhooks of all five vendors in a
+ * realistic mix (Sumsub 35 %, Didit 25 %, Treezor 15 %, Veratad 15 %, Argos 10 %), each a new event (unique
+ * vendor ids), built from the vendors' documented examples in src/test/resources/fixtures and padded to about
+ * {@code bodyBytes}. wrk's threads take alternate entries, so no two threads send the same event.
  *
- *   java bench/GenerateRequests.java <count> <bodyBytes> <secret> <out.lua>
+ *   java -cp target/kyc-webhook-router.jar bench/GenerateRequests.java <count> <bodyBytes> <out.lua> [run id]
+ *
+ * Secrets: the bench-* values bench/run.sh gives the router.
  */
 public class GenerateRequests {
+
+    static final String SUMSUB = "bench-sumsub", DIDIT = "bench-didit", TREEZOR = "bench-treezor";
+    static final String ARGOS_TOKEN = "bench-argos", VERATAD_USER = "bench", VERATAD_PASSWORD = "bench-veratad";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String[] MIX = {"sumsub", "didit", "treezor", "sumsub", "veratad", "didit", "sumsub", "argos",
+            "sumsub", "treezor", "didit", "sumsub", "veratad", "sumsub", "didit", "argos", "treezor", "sumsub", "veratad", "didit"};
+
+    record Request(String path, Map<String, String> headers, String body) {
+    }
+
     public static void main(String[] args) throws Exception {
         int count = Integer.parseInt(args[0]);
         int size = Integer.parseInt(args[1]);
-        String secret = args[2];
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        StringBuilder lua = new StringBuilder("local bodies = {}\nlocal sigs = {}\n");
-        int chunk = 15_000; // Lua allows 65,536 constants per function: the table is filled by several functions
-        String[] types = {"applicantCreated", "applicantPending", "applicantReviewed"};
+        Path out = Path.of(args[2]);
+        String run = args.length > 3 ? args[3] : Long.toString(System.currentTimeMillis(), 36);
+        Path fixtures = Path.of("src/test/resources/fixtures");
+        Map<String, Object> sumsub = read(fixtures.resolve("sumsub/applicantReviewed-1.json"));
+        Map<String, Object> didit = read(fixtures.resolve("didit/approved.json"));
+        Map<String, Object> treezor = read(fixtures.resolve("treezor/user.kycreview.json"));
+        Map<String, Object> argos = read(fixtures.resolve("argos/approved.json"));
+        Map<String, Object> veratad = read(fixtures.resolve("veratad/documented.json"));
+        long now = System.currentTimeMillis() / 1000;
+
+        List<Request> requests = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            String type = types[i % 3];
-            String review = type.equals("applicantReviewed") ? ",\"reviewResult\":{\"reviewAnswer\":\"GREEN\"}" : "";
-            String head = "{\"applicantId\":\"bench-" + (i / 3) + "\",\"correlationId\":\"req-" + System.nanoTime() + "-" + i
-                    + "\",\"type\":\"" + type + "\",\"levelName\":\"basic-kyc-level\",\"externalUserId\":\"user-" + (i / 3)
-                    + "\",\"reviewStatus\":\"init\",\"createdAtMs\":\"2024-01-01 00:00:0" + (i % 3) + ".000\"" + review
-                    + ",\"clientId\":\"bench\",\"padding\":\"";
-            String body = head + "x".repeat(Math.max(0, size - head.length() - 2)) + "\"}";
-            String sig = HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+            String id = "bench-" + run + "-" + i;
+            requests.add(switch (MIX[i % MIX.length]) {
+                case "sumsub" -> {
+                    Map<String, Object> b = copy(sumsub);
+                    b.put("applicantId", id);
+                    b.put("correlationId", "req-" + id);
+                    String body = pad(b, size);
+                    yield new Request("/webhooks/sumsub", Map.of("X-Payload-Digest", hex(SUMSUB, body)), body);
+                }
+                case "didit" -> {
+                    Map<String, Object> b = copy(didit);
+                    b.put("session_id", id);
+                    b.put("created_at", now);
+                    String body = pad(b, size);
+                    yield new Request("/webhooks/didit", Map.of("X-Timestamp", Long.toString(now), "X-Signature", hex(DIDIT, body)), body);
+                }
+                case "treezor" -> {
+                    Map<String, Object> b = copy(treezor);
+                    @SuppressWarnings("unchecked") Map<String, Object> event = (Map<String, Object>) b.get("webhook");
+                    event.put("webhook_id", id);
+                    event.put("object_id", id);
+                    @SuppressWarnings("unchecked") Map<String, Object> user = (Map<String, Object>)
+                            ((List<Object>) ((Map<String, Object>) event.get("object_payload")).get("users")).get(0);
+                    user.put("userId", id);
+                    event.put("object_payload_signature", Base64.getEncoder().encodeToString(
+                            mac(TREEZOR, SignedJson.php(event.get("object_payload")))));
+                    b.put("webhookId", id);
+                    String body = pad(b, size);
+                    yield new Request("/webhooks/treezor", Map.of(), body);
+                }
+                case "argos" -> {
+                    Map<String, Object> b = copy(argos);
+                    b.put("submission_id", id);
+                    String body = pad(b, size);
+                    yield new Request("/webhooks/argos", Map.of("X-Webhook-Token", ARGOS_TOKEN), body);
+                }
+                default -> {
+                    Map<String, Object> b = copy(veratad);
+                    b.put("request_id", id);
+                    String body = pad(b, size);
+                    String basic = Base64.getEncoder().encodeToString((VERATAD_USER + ":" + VERATAD_PASSWORD).getBytes(StandardCharsets.UTF_8));
+                    yield new Request("/webhooks/veratad", Map.of("Authorization", "Basic " + basic), body);
+                }
+            });
+        }
+        Files.writeString(out, lua(requests));
+    }
+
+    /** Lua allows 65,536 constants per function: the tables are filled by several functions. */
+    static String lua(List<Request> requests) {
+        StringBuilder lua = new StringBuilder("local paths, bodies, headers = {}, {}, {}\n");
+        int chunk = 10_000;
+        for (int i = 0; i < requests.size(); i++) {
             if (i % chunk == 0) {
                 lua.append(i == 0 ? "" : "end\nfill" + (i / chunk - 1) + "()\n").append("local function fill").append(i / chunk).append("()\n");
             }
-            lua.append("bodies[").append(i + 1).append("] = [==[").append(body).append("]==]\n");
-            lua.append("sigs[").append(i + 1).append("] = \"").append(sig).append("\"\n");
+            Request r = requests.get(i);
+            lua.append("paths[").append(i + 1).append("] = \"").append(r.path()).append("\"\n");
+            lua.append("bodies[").append(i + 1).append("] = [==[").append(r.body()).append("]==]\n");
+            lua.append("headers[").append(i + 1).append("] = {[\"Content-Type\"] = \"application/json\"");
+            r.headers().forEach((k, v) -> lua.append(", [\"").append(k).append("\"] = \"").append(v).append('"'));
+            lua.append("}\n");
         }
-        lua.append("end\nfill").append((count - 1) / chunk).append("()\n");
+        lua.append("end\nfill").append((requests.size() - 1) / chunk).append("()\n");
         lua.append("""
                 local n = %d
-                local counter = 0
-                request = function()
-                  counter = counter + 1
-                  local i = ((counter - 1) %% n) + 1
-                  return wrk.format("POST", "/webhooks/sumsub",
-                    {["Content-Type"] = "application/json", ["X-Payload-Digest"] = sigs[i]}, bodies[i])
+                local next_thread = 0
+                function setup(thread)
+                  thread:set("tid", next_thread)
+                  next_thread = next_thread + 1
                 end
-                """.formatted(count));
-        Files.writeString(Path.of(args[3]), lua.toString());
+                local counter = -1
+                request = function()
+                  if counter < 0 then counter = tid or 0 end
+                  local i = (counter %% n) + 1
+                  counter = counter + 2
+                  return wrk.format("POST", paths[i], headers[i], bodies[i])
+                end
+                """.formatted(requests.size()));
+        return lua.toString();
+    }
+
+    static String pad(Map<String, Object> body, int size) throws Exception {
+        String text = JSON.writeValueAsString(body);
+        if (text.length() + 20 < size) {
+            body.put("bench_padding", "x".repeat(size - text.length() - 20));
+            text = JSON.writeValueAsString(body);
+        }
+        return text;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> read(Path file) throws Exception {
+        return JSON.readValue(Files.readString(file), LinkedHashMap.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> copy(Map<String, Object> template) throws Exception {
+        return JSON.readValue(JSON.writeValueAsString(template), LinkedHashMap.class);
+    }
+
+    static String hex(String secret, String body) throws Exception {
+        return HexFormat.of().formatHex(mac(secret, body));
+    }
+
+    static byte[] mac(String secret, String content) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return mac.doFinal(content.getBytes(StandardCharsets.UTF_8));
     }
 }

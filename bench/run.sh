@@ -1,21 +1,48 @@
 #!/usr/bin/env bash
-# Ingress benchmark (not a test): starts the jar on a fresh embedded H2 database, with one extra bare
-# platform-http route that answers 200 with no work (the ceiling of this stack on this machine), and drives
-# both with wrk over loopback in the same run. Prints requests/s and latency percentiles for both, the
-# ratio full/bare, start-up time to the first 200 and resident memory after the run.
+# Benchmark (not a test; prints figures). Starts the jar on a fresh embedded H2 database (or, with --postgres, a
+# fresh database on the PostgreSQL at 127.0.0.1:5432) with one HTTP notifier target (bench/LagReceiver.java) and
+# one extra bare platform-http route that answers 200 with no work: the ceiling of this stack on this machine.
+# Then, in the same run, over loopback with wrk:
+#   1. bare route and full pipeline at --connections (64): requests/s, p50/p99/p99.9, ratio full/bare
+#   2. delivery lag from ingress to the notifier target's 2xx under a steady load (200 webhooks/s): p50/p99
+#   3. scaling curve (skipped with --quick): 1, 8, 64, 256 connections; bodies of 1 KB, 10 KB, 100 KB
+#   4. start-up time to the first 200, resident memory after the run
+# The full pipeline is: authenticate (each vendor's own scheme), parse, commit to the inbox (group commit),
+# answer; then map, store event + state + outbox (group commit), deliver to the target. Payloads are signed
+# webhooks of all five vendors in a realistic mix, each a new event (bench/GenerateRequests.java).
 #
-#   bench/run.sh [connections=64] [seconds=15] [body bytes=1024]
+#   bench/run.sh [--postgres] [--quick] [--connections N] [--seconds S]
 #
 # Needs wrk (Debian package "wrk"; installed with apt-get when missing and running as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CONNECTIONS="${1:-64}"; SECONDS_RUN="${2:-15}"; BODY="${3:-1024}"
+PG=""; QUICK=""; CONNECTIONS=64; SECONDS_RUN=15
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --postgres) PG=1 ;;
+    --quick) QUICK=1 ;;
+    --connections) CONNECTIONS="$2"; shift ;;
+    --seconds) SECONDS_RUN="$2"; shift ;;
+    *) echo "usage: bench/run.sh [--postgres] [--quick] [--connections N] [--seconds S]"; exit 2 ;;
+  esac
+  shift
+done
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || { echo "install wrk (apt-get install wrk)"; exit 1; }; }
-if [ -z "$(find target/kyc-webhook-router.jar -newer pom.xml 2>/dev/null)" ] || [ -n "$(find src -newer target/kyc-webhook-router.jar -type f 2>/dev/null | head -1)" ]; then
-  mvn -B -q -DskipTests package
+if [ ! -f target/kyc-webhook-router.jar ] || [ -n "$(find src routes pom.xml -newer target/kyc-webhook-router.jar -type f 2>/dev/null | head -1)" ]; then
+  mvn -B -q -DskipTests clean package
 fi
 
-work=$(mktemp -d); trap 'kill $(cat "$work/pid" 2>/dev/null) 2>/dev/null; rm -rf "$work"' EXIT
+work=$(mktemp -d)
+PGDB="kyc_bench_$$"
+cleanup() {
+  for p in router receiver; do [ -f "$work/$p.pid" ] && kill "$(cat "$work/$p.pid")" 2>/dev/null || true; done
+  sleep 1
+  [ -n "$PG" ] && psql -q -h 127.0.0.1 -U postgres -d test -c "drop database if exists $PGDB" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+ROUTER_PORT=18080; MGMT_PORT=19876; RECEIVER_PORT=18090
 mkdir -p "$work/routes"; cp routes/*.yaml "$work/routes/"
 cat > "$work/routes/bare.yaml" <<'YAML'
 - route:
@@ -26,46 +53,94 @@ cat > "$work/routes/bare.yaml" <<'YAML'
         - setBody:
             constant: '{"status":"ok"}'
 YAML
-PORT=18080
-start=$(date +%s%N)
-KYC_ROUTES_DIR="$work/routes" KYC_HTTP_PORT=$PORT KYC_MANAGEMENT_PORT=19876 KYC_SUMSUB_SECRET=bench-secret \
-KYC_DB_URL="jdbc:h2:file:$work/kyc;DB_CLOSE_ON_EXIT=FALSE" \
-  java -Xmx256m ${BENCH_JAVA_OPTS:-} -jar target/kyc-webhook-router.jar > "$work/router.log" 2>&1 & echo $! > "$work/pid"
-until curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/bench/bare" 2>/dev/null | grep -q 200; do
-  kill -0 "$(cat "$work/pid")" 2>/dev/null || { echo "the router did not start:"; tail -20 "$work/router.log"; exit 1; }
-  sleep 0.05
-done
-echo "start-up to first 200: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+cp config/application.properties "$work/application.properties"
+cat >> "$work/application.properties" <<EOF
+kyc.notify.targets = bench
+kyc.notify.target.bench.type = http
+kyc.notify.target.bench.url = http://127.0.0.1:$RECEIVER_PORT/hook
+kyc.notify.target.bench.secret = bench-notify
+EOF
+if [ -n "$PG" ]; then
+  psql -q -h 127.0.0.1 -U postgres -d test -c "create database $PGDB" >/dev/null
+  DB_URL="jdbc:postgresql://127.0.0.1:5432/$PGDB"; DB_USER=postgres; DB_NAME="PostgreSQL"
+else
+  DB_URL="jdbc:h2:file:$work/kyc;DB_CLOSE_ON_EXIT=FALSE"; DB_USER=sa; DB_NAME="H2 (embedded)"
+fi
 
-java bench/GenerateRequests.java "${BENCH_REQUESTS:-45000}" "$BODY" bench-secret "$work/sumsub.lua"
-cat > "$work/bare.lua" <<'LUA'
-wrk.method = "POST"; wrk.body = string.rep("x", 1024); wrk.headers["Content-Type"] = "application/json"
-LUA
-
-cat > "$work/pct.lua" <<'LUA'
+# request scripts first, so generating them does not compete with the router for the 2 cores
+gen() { java -Xmx2g -cp target/kyc-webhook-router.jar bench/GenerateRequests.java "$1" "$2" "$3" "$4"; }
+cat > "$work/tail.lua" <<'LUA'
+init = function(args) if args[1] then counter = tonumber(args[1]) + (tid or 0) end end
 done = function(summary, latency, requests)
   for _, p in pairs({50, 99, 99.9}) do io.write(string.format("%g%% %.2fms\n", p, latency:percentile(p) / 1000)) end
 end
 LUA
-run() { # name url script
-  cat "$3" "$work/pct.lua" > "$work/run.lua"
-  wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_RUN}s" -s "$work/run.lua" "$2" > "$work/$1.txt"
-}
-# each measured after a warm-up of its own; the bare ceiling first, before the pipeline has any backlog
-wrk -t2 -c"$CONNECTIONS" -d5s -s "$work/bare.lua" "http://127.0.0.1:$PORT/bench/bare" >/dev/null
-run bare "http://127.0.0.1:$PORT/bench/bare" "$work/bare.lua"
-wrk -t2 -c"$CONNECTIONS" -d5s -s "$work/sumsub.lua" "http://127.0.0.1:$PORT" >/dev/null
-sleep 5 # let the warm-up's mapping backlog drain
-run full "http://127.0.0.1:$PORT" "$work/sumsub.lua"
-echo "connections $CONNECTIONS, ${SECONDS_RUN}s each, body ${BODY} bytes, H2, wrk on the same 2 cores"
-for name in bare full; do
-  rps=$(awk '/Requests\/sec/ {print $2}' "$work/$name.txt")
-  p50=$(awk '$1=="50%" {print $2}' "$work/$name.txt" | tail -1)
-  p99=$(awk '$1=="99%" {print $2}' "$work/$name.txt" | tail -1)
-  p999=$(awk '$1=="99.9%" {print $2}' "$work/$name.txt" | tail -1)
-  errors=$(awk '/Non-2xx/ {print $5}' "$work/$name.txt")
-  printf "%-5s %10s req/s   p50 %9s   p99 %9s   p99.9 %9s   non-2xx %s\n" "$name" "$rps" "$p50" "$p99" "$p999" "${errors:-0}"
-  echo "$rps" > "$work/$name.rps"
+gen "${BENCH_REQUESTS:-220000}" 1024 "$work/mix-1k.lua" a
+cat "$work/tail.lua" >> "$work/mix-1k.lua"
+if [ -z "$QUICK" ]; then
+  gen 24000 10240 "$work/mix-10k.lua" b; cat "$work/tail.lua" >> "$work/mix-10k.lua"
+  gen 4000 102400 "$work/mix-100k.lua" c; cat "$work/tail.lua" >> "$work/mix-100k.lua"
+fi
+{ echo 'wrk.method = "POST"; wrk.body = string.rep("x", 1024); wrk.headers["Content-Type"] = "application/json"'; cat "$work/tail.lua"; } > "$work/bare.lua"
+
+java bench/LagReceiver.java "$RECEIVER_PORT" > "$work/receiver.log" 2>&1 & echo $! > "$work/receiver.pid"
+start=$(date +%s%N)
+KYC_CONFIG="$work/application.properties" KYC_ROUTES_DIR="$work/routes" KYC_HTTP_PORT=$ROUTER_PORT KYC_MANAGEMENT_PORT=$MGMT_PORT \
+KYC_DB_URL="$DB_URL" KYC_DB_USER="$DB_USER" KYC_LOG_LEVEL=WARN \
+KYC_SUMSUB_SECRET=bench-sumsub KYC_DIDIT_SECRET=bench-didit KYC_DIDIT_TIMESTAMP_TOLERANCE=86400 KYC_TREEZOR_SECRET=bench-treezor \
+KYC_ARGOS_TOKEN=bench-argos KYC_VERATAD_USER=bench KYC_VERATAD_PASSWORD=bench-veratad \
+  java -Xmx256m ${BENCH_JAVA_OPTS:-} -jar target/kyc-webhook-router.jar > "$work/router.log" 2>&1 & echo $! > "$work/router.pid"
+until curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ROUTER_PORT/bench/bare" 2>/dev/null | grep -q 200; do
+  kill -0 "$(cat "$work/router.pid")" 2>/dev/null || { echo "the router did not start:"; tail -20 "$work/router.log"; exit 1; }
+  sleep 0.02
 done
-awk -v f="$(cat "$work/full.rps")" -v b="$(cat "$work/bare.rps")" 'BEGIN {printf "full/bare throughput ratio: %.2f\n", f/b}'
-echo "resident memory after the run: $(( $(awk '/VmRSS/ {print $2}' /proc/$(cat "$work/pid")/status) / 1024 )) MB"
+STARTUP_MS=$(( ($(date +%s%N) - start) / 1000000 ))
+
+OFFSET=0   # each measured run of a script starts past the events the previous runs sent: every event is new
+run() { # name script url connections seconds -> $work/name.txt
+  local threads=2; [ "$4" -lt 2 ] && threads=1
+  wrk -t$threads -c"$4" -d"${5}s" -s "$2" "$3" -- "$OFFSET" > "$work/$1.txt"
+  local sent; sent=$(awk '/requests in/ {print $1}' "$work/$1.txt")
+  OFFSET=$(( OFFSET + sent + sent / 3 + 64 )) # threads may send unequal shares
+}
+row() { # label file
+  local f="$work/$2.txt"
+  printf "%-28s %9s req/s  p50 %9s  p99 %9s  p99.9 %9s  non-2xx %s\n" "$1" "$(awk '/Requests\/sec/ {print $2}' "$f")" \
+    "$(awk '$1=="50%" {print $2}' "$f" | tail -1)" "$(awk '$1=="99%" {print $2}' "$f" | tail -1)" \
+    "$(awk '$1=="99.9%" {print $2}' "$f" | tail -1)" "$(awk '/Non-2xx/ {print $5}' "$f" | grep . || echo 0)"
+}
+settle() { sleep "${1:-5}"; } # let the mapping and delivery backlog of the previous run drain
+
+echo "kyc-webhook-router benchmark: $DB_NAME, wrk on the same $(nproc) cores, loopback, $(java -version 2>&1 | head -1)"
+echo "start-up to the first 200: $STARTUP_MS ms"
+wrk -t2 -c"$CONNECTIONS" -d5s -s "$work/bare.lua" "http://127.0.0.1:$ROUTER_PORT/bench/bare" >/dev/null
+run bare "$work/bare.lua" "http://127.0.0.1:$ROUTER_PORT/bench/bare" "$CONNECTIONS" "$SECONDS_RUN"
+run warmup "$work/mix-1k.lua" "http://127.0.0.1:$ROUTER_PORT" "$CONNECTIONS" 10; settle 8
+run full "$work/mix-1k.lua" "http://127.0.0.1:$ROUTER_PORT" "$CONNECTIONS" "$SECONDS_RUN"
+echo
+echo "== $CONNECTIONS connections, ${SECONDS_RUN}s each, 1 KB bodies =="
+row "bare route (ceiling)" bare
+row "full pipeline (vendor mix)" full
+awk -v f="$(awk '/Requests\/sec/ {print $2}' "$work/full.txt")" -v b="$(awk '/Requests\/sec/ {print $2}' "$work/bare.txt")" \
+  'BEGIN {printf "full/bare throughput ratio: %.2f\n", f/b}'
+
+settle 10
+lag=$(java bench/DeliveryLag.java "$ROUTER_PORT" "$RECEIVER_PORT" 200 15)
+read -r sent accepted delivered p50 p99 max <<<"$lag"
+echo
+echo "== delivery lag, ingress commit to the target's 2xx, steady 200 webhooks/s for 15 s =="
+echo "sent $sent, accepted $accepted, delivered $delivered: p50 ${p50} ms, p99 ${p99} ms, max ${max} ms"
+
+if [ -z "$QUICK" ]; then
+  echo
+  echo "== scaling: full pipeline, 10 s each =="
+  for c in 1 8 64 256; do
+    settle 5; run "c$c" "$work/mix-1k.lua" "http://127.0.0.1:$ROUTER_PORT" "$c" 10; row "$c connections, 1 KB" "c$c"
+  done
+  OFFSET=0; settle 5; run b10k "$work/mix-10k.lua" "http://127.0.0.1:$ROUTER_PORT" 64 10; row "64 connections, 10 KB" b10k
+  OFFSET=0; settle 5; run b100k "$work/mix-100k.lua" "http://127.0.0.1:$ROUTER_PORT" 64 10; row "64 connections, 100 KB" b100k
+fi
+echo
+echo "resident memory after the run: $(( $(awk '/VmRSS/ {print $2}' /proc/"$(cat "$work/router.pid")"/status) / 1024 )) MB (-Xmx256m)"
+errors=$(grep -c ' ERROR ' "$work/router.log" || true)
+echo "router log: $errors ERROR lines"

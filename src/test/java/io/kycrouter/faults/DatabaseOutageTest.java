@@ -56,6 +56,40 @@ class DatabaseOutageTest {
         }
     }
 
+    @Test
+    void aSlowDatabaseDegradesWith503sAndLosesNothing() throws Exception {
+        try (TestReceiver receiver = TestReceiver.start();
+             FaultRig rig = new FaultRig("db-slow", receiver, "kyc.db.group-commit.wait-ms = 1000\n", true)) {
+            RouterProcess router = rig.start("slow");
+            try {
+                rig.startLoad(() -> router);
+                rig.awaitAcknowledged(100);
+                rig.network.slow(150); // every round trip to the database now takes 300 ms or more
+                long refusedBefore = rig.refused.get();
+                Thread.sleep(Math.min(FaultRig.LOAD_MS, 4000));
+                long refusedWhileSlow = rig.refused.get() - refusedBefore;
+                rig.network.slow(0);
+                rig.awaitAcknowledged(rig.acknowledged.size() + 100);
+                rig.stopLoad();
+                rig.retryRefused(router, 60);
+                rig.awaitSettled(router, 90);
+                assertThat(refusedWhileSlow).as("answers past the commit wait are 503s").isPositive();
+                assertThat(rig.answers.keySet()).as("only 200 and 503 answers").containsOnly(200, 503);
+                assertThat(rig.refusedDeliveries).isEmpty();
+            } finally {
+                router.close();
+            }
+            FaultRig.Figures f = rig.figures();
+            System.out.println(f.line("slow database under load") + " answers=" + rig.answers);
+            assertThat(f.lost).as("acknowledged but not stored").isZero();
+            assertThat(f.stored).as("a 503 whose write committed anyway is a duplicate on retry, not a second row")
+                    .isEqualTo(f.acknowledged);
+            assertThat(f.unmapped).isZero();
+            assertThat(f.undelivered).isZero();
+            assertThat(f.outOfOrder).isZero();
+        }
+    }
+
     private static int awaitReadiness(RouterProcess router, int wanted) throws Exception {
         long deadline = System.currentTimeMillis() + 20_000;
         int last = -1;

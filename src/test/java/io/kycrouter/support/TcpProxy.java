@@ -19,6 +19,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket listener;
+    private volatile int delayMillis;
 
     public TcpProxy(int port, int targetPort) throws IOException {
         this.port = port;
@@ -36,8 +37,15 @@ public final class TcpProxy implements AutoCloseable {
                 try {
                     Socket client = server.accept();
                     Socket upstream = new Socket("127.0.0.1", targetPort);
-                    sockets.add(client);
-                    sockets.add(upstream);
+                    synchronized (this) { // a connection accepted while cut() ran must not outlive the cut
+                        if (listener != server || server.isClosed()) {
+                            client.close();
+                            upstream.close();
+                            continue;
+                        }
+                        sockets.add(client);
+                        sockets.add(upstream);
+                    }
                     pipe(client, upstream);
                     pipe(upstream, client);
                 } catch (IOException e) {
@@ -49,8 +57,16 @@ public final class TcpProxy implements AutoCloseable {
         accept.start();
     }
 
+    /** Every chunk crossing the proxy waits this long first (0: no delay): a slow database, or a slow network. */
+    public void slow(int millis) {
+        delayMillis = millis;
+    }
+
     public synchronized void cut() throws IOException {
-        listener.close();
+        if (listener != null) {
+            listener.close();
+            listener = null;
+        }
         for (Socket s : sockets) {
             s.close();
         }
@@ -63,10 +79,14 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    int delay = delayMillis;
+                    if (delay > 0) {
+                        Thread.sleep(delay);
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
-            } catch (IOException ignored) {
+            } catch (IOException | InterruptedException ignored) {
                 // connection cut
             } finally {
                 try {
