@@ -109,7 +109,15 @@ row() { # label file
     "$(awk '$1=="50%" {print $2}' "$f" | tail -1)" "$(awk '$1=="99%" {print $2}' "$f" | tail -1)" \
     "$(awk '$1=="99.9%" {print $2}' "$f" | tail -1)" "$(awk '/Non-2xx/ {print $5}' "$f" | grep . || echo 0)"
 }
-settle() { sleep "${1:-5}"; } # let the mapping and delivery backlog of the previous run drain
+settle() { sleep "${1:-5}"; } # let the mapping backlog of the previous run drain
+pending() { curl -s "http://127.0.0.1:$MGMT_PORT/observe/metrics" | awk '/^kyc_outbox_pending\{/ {s += $2} END {print s + 0}'; }
+drain() { # waits until the notifier target has every event; prints how long that took and the delivery rate
+  local before t0 left; before=$(pending); t0=$(date +%s%N)
+  while [ "$(pending)" != 0 ] && [ $(( ($(date +%s%N) - t0) / 1000000000 )) -lt 600 ]; do sleep 0.5; done
+  left=$(pending)
+  local secs; secs=$(awk -v n="$(( $(date +%s%N) - t0 ))" 'BEGIN {printf "%.1f", n / 1e9}')
+  echo "notifier backlog of $before deliveries drained in ${secs} s ($(awk -v b="$before" -v s="$secs" 'BEGIN {printf "%.0f", (s > 0 ? b / s : 0)}') deliveries/s); left: $left"
+}
 
 echo "kyc-webhook-router benchmark: $DB_NAME, wrk on the same $(nproc) cores, loopback, $(java -version 2>&1 | head -1)"
 echo "start-up to the first 200: $STARTUP_MS ms"
@@ -124,7 +132,8 @@ row "full pipeline (vendor mix)" full
 awk -v f="$(awk '/Requests\/sec/ {print $2}' "$work/full.txt")" -v b="$(awk '/Requests\/sec/ {print $2}' "$work/bare.txt")" \
   'BEGIN {printf "full/bare throughput ratio: %.2f\n", f/b}'
 
-settle 10
+echo
+drain
 lag=$(java bench/DeliveryLag.java "$ROUTER_PORT" "$RECEIVER_PORT" 200 15)
 read -r sent accepted delivered p50 p99 max <<<"$lag"
 echo
@@ -137,7 +146,9 @@ if [ -z "$QUICK" ]; then
   for c in 1 8 64 256; do
     settle 5; run "c$c" "$work/mix-1k.lua" "http://127.0.0.1:$ROUTER_PORT" "$c" 10; row "$c connections, 1 KB" "c$c"
   done
+  drain >/dev/null
   OFFSET=0; settle 5; run b10k "$work/mix-10k.lua" "http://127.0.0.1:$ROUTER_PORT" 64 10; row "64 connections, 10 KB" b10k
+  drain >/dev/null
   OFFSET=0; settle 5; run b100k "$work/mix-100k.lua" "http://127.0.0.1:$ROUTER_PORT" 64 10; row "64 connections, 100 KB" b100k
 fi
 echo

@@ -22,6 +22,7 @@ import io.kycrouter.store.Retention;
 import io.kycrouter.vendors.Settings;
 import io.kycrouter.vendors.VendorRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -50,13 +51,11 @@ public class RouterConfiguration implements CamelConfiguration {
         onStop(context, dataSource::close);
         Database.migrate(dataSource);
 
-        // Micrometer: the registry Camel's Prometheus support exposes on the management port (it binds one as
-        // "metricsRegistry" when camel.metrics.enabled; otherwise, as in some tests, ours is used alone)
-        MeterRegistry meters = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
-        if (meters == null) {
-            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            context.getRegistry().bind("metricsRegistry", meters);
-        }
+        // Micrometer: the router's meters live in a composite; every registry Camel exposes (the Prometheus registry
+        // of camel-micrometer-prometheus, bound while the context starts, later in the shaded jar than in tests) is
+        // added to it, so /observe/metrics shows them whatever the start-up order.
+        CompositeMeterRegistry meters = new CompositeMeterRegistry();
+        exposeTo(context, meters);
         RouterMetrics metrics = new RouterMetrics(meters, vendors.names());
         context.getRegistry().bind("kycDatabaseHealthCheck", new DatabaseHealthCheck(dataSource));
 
@@ -69,7 +68,8 @@ public class RouterConfiguration implements CamelConfiguration {
         onStop(context, events::close);
         onStop(context, inbox::close);
         int recoveryMaxAttempts = (int) kyc.number("inbox.recovery-max-attempts", 20);
-        Outbox outbox = new Outbox(dataSource, recoveryMaxAttempts);
+        Outbox outbox = new Outbox(dataSource, recoveryMaxAttempts, maxBatch, commitWait);
+        onStop(context, outbox::close);
 
         int workers = Math.max(1, targets.all().size());
         ExecutorService notifyPool = context.getExecutorServiceManager().newThreadPool(this, "kyc-notify", workers, workers);
@@ -95,6 +95,21 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("operatorApi", new OperatorApi(kyc.get("api.operator-token").orElse(null)));
         context.getRegistry().bind("deliveriesApi", new DeliveriesApi(outbox, targets));
         context.addStartupListener(new StartupChecks(vendors, kyc));
+    }
+
+    private static void exposeTo(CamelContext context, CompositeMeterRegistry meters) throws Exception {
+        Runnable attach = () -> context.getRegistry().findByType(MeterRegistry.class).stream()
+                .filter(r -> r != meters && !meters.getRegistries().contains(r))
+                .forEach(meters::add);
+        attach.run();
+        context.addStartupListener((ctx, alreadyStarted) -> { // runs after Camel bound its registries
+            attach.run();
+            if (meters.getRegistries().isEmpty()) { // camel.metrics off: nothing exposes them; keep them readable in-process
+                PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                ctx.getRegistry().bind("kycMeterRegistry", own);
+                meters.add(own);
+            }
+        });
     }
 
     /** Runs an action when the context stops; services stop in the reverse order they were added. */

@@ -82,6 +82,13 @@ class ObservabilityTest {
                         .contains("kyc_outbox_oldest_pending_seconds{target=\"crm\"}")
                         .contains("kyc_outbox_dead{target=\"crm\"}")
                         .contains("jvm_memory_used_bytes");
+                // the outbox gauges read the database, and must still do so after a garbage collection
+                System.gc();
+                Thread.sleep(5_100); // past the gauges' cache
+                assertThat(metrics(router).lines().filter(l -> l.startsWith("kyc_outbox_")))
+                        .hasSize(3)
+                        .allSatisfy(line -> assertThat(line).doesNotEndWith("NaN"))
+                        .contains("kyc_outbox_pending{target=\"crm\"} 0.0", "kyc_outbox_dead{target=\"crm\"} 0.0");
             }
         }
     }

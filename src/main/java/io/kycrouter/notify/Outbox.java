@@ -1,5 +1,6 @@
 package io.kycrouter.notify;
 
+import io.kycrouter.store.GroupCommit;
 import io.kycrouter.store.StoreUnavailable;
 
 import javax.sql.DataSource;
@@ -30,13 +31,22 @@ public final class Outbox {
 
     private static final String COLUMNS = "o.id, o.event_id, o.target, o.vendor, o.verification_id, o.attempts, o.created_at, c.payload";
 
+    private record Delivered(long id, Integer status) {
+    }
+
+    private static final String DELIVERED = "update outbox set state = 'delivered', delivered_at = ?, attempts = attempts + 1,"
+            + " last_status = ?, last_error = null, claimed_by = null, claimed_until = null where id = ? and state = 'pending'";
+
     private final DataSource dataSource;
     private final int recoveryMaxAttempts;
+    private final GroupCommit<Delivered, Boolean> deliveredWriter;
 
     /** @param recoveryMaxAttempts how often the inbox recovery retries a delivery it could not map */
-    public Outbox(DataSource dataSource, int recoveryMaxAttempts) {
+    public Outbox(DataSource dataSource, int recoveryMaxAttempts, int maxBatch, Duration wait) {
         this.dataSource = dataSource;
         this.recoveryMaxAttempts = recoveryMaxAttempts;
+        this.deliveredWriter = new GroupCommit<>("outbox", dataSource, maxBatch, wait, Outbox::markDelivered,
+                d -> update(DELIVERED, utc(Instant.now()), d.status(), d.id()) == 1);
     }
 
     /**
@@ -101,9 +111,30 @@ public final class Outbox {
      * false when the row was no longer pending (an operator or another instance settled it meanwhile).
      */
     public boolean delivered(long id, Integer status) {
-        return update("update outbox set state = 'delivered', delivered_at = ?, attempts = attempts + 1, last_status = ?,"
-                + " last_error = null, claimed_by = null, claimed_until = null where id = ? and state = 'pending'",
-                utc(Instant.now()), status, id) == 1;
+        return deliveredWriter.submit(new Delivered(id, status));
+    }
+
+    /** The successful attempts of all workers, recorded in one transaction. */
+    private static List<Boolean> markDelivered(Connection c, List<Delivered> items) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(DELIVERED)) {
+            OffsetDateTime now = utc(Instant.now());
+            for (Delivered d : items) {
+                s.setObject(1, now);
+                s.setObject(2, d.status());
+                s.setLong(3, d.id());
+                s.addBatch();
+            }
+            int[] counts = s.executeBatch();
+            List<Boolean> written = new ArrayList<>(counts.length);
+            for (int n : counts) {
+                written.add(n != 0); // SUCCESS_NO_INFO (-2) counts as written
+            }
+            return written;
+        }
+    }
+
+    public void close() {
+        deliveredWriter.close();
     }
 
     /**

@@ -55,15 +55,16 @@ public final class RouterMetrics {
 
     /** Outbox gauges per target, read from the database at most every few seconds whatever the scrape rate. */
     public void outboxGauges(Targets targets, Outbox outbox) {
+        // gauges hold their object weakly: strongReference, or the snapshot is collected and they read NaN
         OutboxSnapshot snapshot = new OutboxSnapshot(outbox, Duration.ofSeconds(5));
         for (TargetDefinition target : targets.all()) {
             String name = target.name();
             Gauge.builder("kyc.outbox.pending", snapshot, s -> s.get(name)[0])
-                    .description("Deliveries waiting in the outbox").tag("target", name).register(registry);
+                    .description("Deliveries waiting in the outbox").strongReference(true).tag("target", name).register(registry);
             Gauge.builder("kyc.outbox.oldest.pending.seconds", snapshot, s -> s.get(name)[1] / 1000.0)
-                    .description("Age of the oldest waiting delivery").tag("target", name).register(registry);
+                    .description("Age of the oldest waiting delivery").strongReference(true).tag("target", name).register(registry);
             Gauge.builder("kyc.outbox.dead", snapshot, s -> s.get(name)[2])
-                    .description("Dead letters (deliveries given up, awaiting replay)").tag("target", name).register(registry);
+                    .description("Dead letters (deliveries given up, awaiting replay)").strongReference(true).tag("target", name).register(registry);
         }
     }
 
