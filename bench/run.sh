@@ -43,6 +43,8 @@ cleanup() {
 trap cleanup EXIT
 
 ROUTER_PORT=18080; MGMT_PORT=19876; RECEIVER_PORT=18090
+# the small-footprint settings the README recommends (override with BENCH_JAVA_OPTS)
+JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx160m -XX:+UseSerialGC}"
 mkdir -p "$work/routes"; cp routes/*.yaml "$work/routes/"
 cat > "$work/routes/bare.yaml" <<'YAML'
 - route:
@@ -89,7 +91,7 @@ KYC_CONFIG="$work/application.properties" KYC_ROUTES_DIR="$work/routes" KYC_HTTP
 KYC_DB_URL="$DB_URL" KYC_DB_USER="$DB_USER" KYC_LOG_LEVEL=WARN \
 KYC_SUMSUB_SECRET=bench-sumsub KYC_DIDIT_SECRET=bench-didit KYC_DIDIT_TIMESTAMP_TOLERANCE=86400 KYC_TREEZOR_SECRET=bench-treezor \
 KYC_ARGOS_TOKEN=bench-argos KYC_VERATAD_USER=bench KYC_VERATAD_PASSWORD=bench-veratad \
-  java -Xmx256m ${BENCH_JAVA_OPTS:-} -jar target/kyc-webhook-router.jar > "$work/router.log" 2>&1 & echo $! > "$work/router.pid"
+  MALLOC_ARENA_MAX=2 java $JAVA_OPTS -jar target/kyc-webhook-router.jar > "$work/router.log" 2>&1 & echo $! > "$work/router.pid"
 until curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ROUTER_PORT/bench/bare" 2>/dev/null | grep -q 200; do
   kill -0 "$(cat "$work/router.pid")" 2>/dev/null || { echo "the router did not start:"; tail -20 "$work/router.log"; exit 1; }
   sleep 0.02
@@ -119,7 +121,7 @@ drain() { # waits until the notifier target has every event; prints how long tha
   echo "notifier backlog of $before deliveries drained in ${secs} s ($(awk -v b="$before" -v s="$secs" 'BEGIN {printf "%.0f", (s > 0 ? b / s : 0)}') deliveries/s); left: $left"
 }
 
-echo "kyc-webhook-router benchmark: $DB_NAME, wrk on the same $(nproc) cores, loopback, $(java -version 2>&1 | head -1)"
+echo "kyc-webhook-router benchmark: $DB_NAME, wrk on the same $(nproc) cores, loopback, $(java -version 2>&1 | head -1), $JAVA_OPTS"
 echo "start-up to the first 200: $STARTUP_MS ms"
 wrk -t2 -c"$CONNECTIONS" -d5s -s "$work/bare.lua" "http://127.0.0.1:$ROUTER_PORT/bench/bare" >/dev/null
 run bare "$work/bare.lua" "http://127.0.0.1:$ROUTER_PORT/bench/bare" "$CONNECTIONS" "$SECONDS_RUN"
@@ -152,6 +154,6 @@ if [ -z "$QUICK" ]; then
   OFFSET=0; settle 5; run b100k "$work/mix-100k.lua" "http://127.0.0.1:$ROUTER_PORT" 64 10; row "64 connections, 100 KB" b100k
 fi
 echo
-echo "resident memory after the run: $(( $(awk '/VmRSS/ {print $2}' /proc/"$(cat "$work/router.pid")"/status) / 1024 )) MB (-Xmx256m)"
+echo "resident memory after the run: $(( $(awk '/VmRSS/ {print $2}' /proc/"$(cat "$work/router.pid")"/status) / 1024 )) MB ($JAVA_OPTS, MALLOC_ARENA_MAX=2)"
 errors=$(grep -c ' ERROR ' "$work/router.log" || true)
 echo "router log: $errors ERROR lines"
