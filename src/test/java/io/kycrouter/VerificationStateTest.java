@@ -181,6 +181,21 @@ class VerificationStateTest {
     }
 
     @Test
+    void withoutAConfiguredTokenTheApiRefusesEveryone() throws Exception {
+        java.util.Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("no-token"));
+        settings.remove("kyc.api.operator-token"); // the config file's default: KYC_OPERATOR_TOKEN unset
+        try (RunningRouter open = RunningRouter.start(settings)) {
+            for (String bearer : new String[] {null, "anything", RunningRouter.OPERATOR_TOKEN}) {
+                for (String path : new String[] {"/api/verifications/didit/x", "/api/verifications/didit/x/events", "/api/deliveries"}) {
+                    HttpResponse<String> answer = open.request("GET", path, bearer);
+                    assertThat(answer.statusCode()).as(path + " with " + bearer).isEqualTo(401);
+                    assertThat(answer.body()).contains("\"error\"");
+                }
+            }
+        }
+    }
+
+    @Test
     void unknownVerificationIs404() throws Exception {
         HttpResponse<String> response = router.get("/api/verifications/didit/no-such-session");
         assertThat(response.statusCode()).isEqualTo(404);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kycrouter.support.PostgresDatabases;
 import io.kycrouter.support.RouterProcess;
 import io.kycrouter.support.RunningRouter;
+import io.kycrouter.support.ServerDatabase;
 import io.kycrouter.support.Signer;
 import io.kycrouter.support.TcpProxy;
 import org.apache.camel.test.AvailablePortFinder;
@@ -16,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -272,15 +271,7 @@ final class FaultRig implements AutoCloseable {
     }
 
     private static long count(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return ServerDatabase.count(c, sql, params);
     }
 
     @Override

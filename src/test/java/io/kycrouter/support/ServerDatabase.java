@@ -47,7 +47,14 @@ public final class ServerDatabase implements AutoCloseable {
     }
 
     public long count(String sql, Object... params) throws SQLException {
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = connect()) {
+            return count(c, sql, params);
+        }
+    }
+
+    /** The single number a counting query answers. */
+    public static long count(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 s.setObject(i + 1, params[i]);
             }
