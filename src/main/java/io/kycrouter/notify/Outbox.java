@@ -59,7 +59,9 @@ public final class Outbox {
     public List<Row> claim(TargetDefinition target, String instance, Duration lease, int limit) {
         Instant now = Instant.now();
         String sql = "select " + COLUMNS + " from outbox o join canonical_event c on c.event_id = o.event_id"
-                + " where o.target = ? and o.state = 'pending' and o.next_attempt_at <= ?"
+                // coalesce: the time test must not pick (state, next_attempt_at) as the index to read; the rows are
+                // read from ix_outbox_claim in event order, so the scan stops after one batch whatever the backlog
+                + " where o.target = ? and o.state = 'pending' and coalesce(o.next_attempt_at, o.created_at) <= ?"
                 + " and (o.claimed_until is null or o.claimed_until < ?)"
                 + " and not exists (select 1 from notify_target_state d where d.target = o.target and d.disabled_at is not null)"
                 + (target.ordered() ? " and not exists (select 1 from outbox p where p.target = o.target and p.vendor = o.vendor"
@@ -68,7 +70,7 @@ public final class Outbox {
                 // will) may be of the same verification: wait for it too, unless the recovery has given up on it
                 + " and not exists (select 1 from inbox i where i.processed_at is null and i.vendor = o.vendor"
                 + " and i.id < o.event_seq and i.attempts < " + recoveryMaxAttempts + ")" : "")
-                + " order by o.event_seq fetch first " + limit + " rows only";
+                + " order by o.target, o.state, o.event_seq fetch first " + limit + " rows only";
         List<Row> candidates = new ArrayList<>();
         List<Row> claimed = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
