@@ -18,6 +18,7 @@ import io.kycrouter.store.Database;
 import io.kycrouter.store.EventStore;
 import io.kycrouter.store.Inbox;
 import io.kycrouter.store.InboxRecovery;
+import io.kycrouter.store.Intake;
 import io.kycrouter.store.Retention;
 import io.kycrouter.vendors.Settings;
 import io.kycrouter.vendors.VendorRegistry;
@@ -63,10 +64,9 @@ public class RouterConfiguration implements CamelConfiguration {
         // group commit: concurrent writes share one transaction (kyc.db.group-commit.*); stopped before the pool
         int maxBatch = (int) kyc.number("db.group-commit.max-batch", 64);
         Duration commitWait = Duration.ofMillis(kyc.number("db.group-commit.wait-ms", 10_000));
-        Inbox inbox = new Inbox(dataSource, maxBatch, commitWait);
+        Inbox inbox = new Inbox(dataSource);
         EventStore events = new EventStore(dataSource, new ObjectMapper(), targets, maxBatch, commitWait);
         onStop(context, events::close);
-        onStop(context, inbox::close);
         int recoveryMaxAttempts = (int) kyc.number("inbox.recovery-max-attempts", 20);
         Outbox outbox = new Outbox(dataSource, recoveryMaxAttempts, maxBatch, commitWait);
         onStop(context, outbox::close);
@@ -80,8 +80,11 @@ public class RouterConfiguration implements CamelConfiguration {
 
         context.getRegistry().bind("dataSource", dataSource);
         context.getRegistry().bind("vendorRegistry", vendors);
+        // the ingress stores each delivery with its event (group commit); stopped before the dispatcher and the pool
+        Intake intake = new Intake(dataSource, inbox, events, clock, dispatcher::dispatch, maxBatch, commitWait);
+        onStop(context, intake::close);
         context.getRegistry().bind("ingress", new Ingress(vendors,
-                new VendorAuthenticator(clock, vendors.devAcceptUnauthenticated()), inbox, json, clock, metrics));
+                new VendorAuthenticator(clock, vendors.devAcceptUnauthenticated()), intake, json, clock, metrics));
         context.getRegistry().bind("canonical", new Canonicalizer(events, inbox, dispatcher::dispatch));
         context.getRegistry().bind("inboxRecovery", new InboxRecovery(inbox, json, clock,
                 Duration.ofMillis(kyc.number("inbox.recovery-grace-ms", 30_000)),

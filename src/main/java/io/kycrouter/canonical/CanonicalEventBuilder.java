@@ -31,7 +31,8 @@ public final class CanonicalEventBuilder {
         Map<String, Object> v = exchange.getVariables();
         String vendor = text(v.get("vendor"));
         String eventKey = text(v.get("eventKey"));
-        long inboxId = ((Number) v.get("inboxId")).longValue();
+        // mapped before it is stored (ingress), the delivery has no inbox row yet: Intake sets it
+        long inboxId = v.get("inboxId") instanceof Number n ? n.longValue() : 0;
         Instant receivedAt = (Instant) v.get("receivedAt");
 
         String verificationId = text(v.get("verificationId"));

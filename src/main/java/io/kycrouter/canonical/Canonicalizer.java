@@ -65,6 +65,19 @@ public final class Canonicalizer {
         }
     }
 
+    /**
+     * The delivery could not be mapped (routes/canonical.yaml, route "map"): it is stored all the same, parked with
+     * this error for an operator. Only the error's class and a safe cut of its message are kept, never the payload.
+     */
+    public void unmappable(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String error = cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        exchange.removeVariable("event");
+        exchange.setVariable("mappingError", error);
+        LOG.warn("vendor={} key={} canonical mapping failed, parked for an operator: {}", exchange.getVariable("vendor"),
+                printable(String.valueOf(exchange.getVariable("eventKey")), 200), printable(error, 300));
+    }
+
     /** A vendor route met an event type or status it has no mapping for: warn, with the value made safe to log. */
     public void unmapped(Exchange exchange) {
         UNMAPPED.warn("vendor={} key={} event '{}' has a type or value without mapping: stored as UNKNOWN",

@@ -29,6 +29,12 @@ public record VerificationEvent(
         String receivedAt,
         long inboxId) {
 
+    /** The same event, recorded under the inbox row its delivery was stored in (known once that row is written). */
+    public VerificationEvent withInboxId(long id) {
+        return new VerificationEvent(eventId, vendor, vendorEventType, vendorEventKey, type, status, isFinal, verificationId,
+                externalUserId, relatedId, reasons, checks, sandbox, occurredAt, receivedAt, id);
+    }
+
     /** Why a vendor decided as it did: a code, and a message where the vendor gives one. */
     @JsonPropertyOrder({"code", "message"})
     public record Reason(String code, String message) {

@@ -3,7 +3,9 @@ package io.kycrouter.ingress;
 import io.kycrouter.canonical.Canonicalizer;
 import io.kycrouter.observe.RouterMetrics;
 import io.kycrouter.security.VendorAuthenticator;
+import io.kycrouter.canonical.VerificationEvent;
 import io.kycrouter.store.Inbox;
+import io.kycrouter.store.Intake;
 import io.kycrouter.store.StoreUnavailable;
 import io.kycrouter.vendors.VendorDefinition;
 import io.kycrouter.vendors.VendorRegistry;
@@ -20,7 +22,7 @@ import java.util.Map;
 
 /**
  * The steps of {@code POST /webhooks/{vendor}} (routes/ingress.yaml): check the request, authenticate it,
- * parse it once and identify the event, commit it to the inbox, answer. Each step either passes or throws
+ * parse it once and identify the event, map it (routes/canonical.yaml), commit it with its event, answer. Each step either passes or throws
  * {@link DeliveryRejected}, which {@link #rejected} turns into the JSON error answer.
  */
 public final class Ingress {
@@ -29,16 +31,16 @@ public final class Ingress {
 
     private final VendorRegistry vendors;
     private final VendorAuthenticator authenticator;
-    private final Inbox inbox;
+    private final Intake intake;
     private final JsonBodies json;
     private final Clock clock;
     private final RouterMetrics metrics;
 
-    public Ingress(VendorRegistry vendors, VendorAuthenticator authenticator, Inbox inbox, JsonBodies json, Clock clock,
+    public Ingress(VendorRegistry vendors, VendorAuthenticator authenticator, Intake intake, JsonBodies json, Clock clock,
                    RouterMetrics metrics) {
         this.vendors = vendors;
         this.authenticator = authenticator;
-        this.inbox = inbox;
+        this.intake = intake;
         this.json = json;
         this.clock = clock;
         this.metrics = metrics;
@@ -91,14 +93,19 @@ public final class Ingress {
         exchange.getMessage().setBody(document);
     }
 
-    /** Commits the delivery to the inbox (dedupe on the key); 503 when the database cannot take it. */
+    /**
+     * Commits the delivery to the inbox (dedupe on the key) with the canonical event routes/canonical.yaml mapped
+     * it to, or with the reason it could not be mapped; 503 when the database cannot take it.
+     */
     public void store(Exchange exchange) {
         Delivery delivery = exchange.getVariable("delivery", Delivery.class);
         String eventKey = exchange.getVariable("eventKey", String.class);
         Inbox.Stored stored;
         try {
-            stored = inbox.store(delivery.vendor().name(), eventKey, new String(delivery.body(), StandardCharsets.UTF_8),
-                    delivery.receivedAt(), exchange.getVariable("authScheme", String.class));
+            stored = intake.accept(new Intake.Accepted(new Inbox.Incoming(delivery.vendor().name(), eventKey,
+                    new String(delivery.body(), StandardCharsets.UTF_8), delivery.receivedAt(),
+                    exchange.getVariable("authScheme", String.class)),
+                    exchange.getVariable("event", VerificationEvent.class), exchange.getVariable("mappingError", String.class)));
         } catch (StoreUnavailable e) {
             throw new DeliveryRejected(503, "store_unavailable", "the router's database is unavailable; retry later");
         } catch (IllegalArgumentException e) {

@@ -47,13 +47,7 @@ public final class EventStore implements AutoCloseable {
      * already stored (a reprocessed inbox row).
      */
     public boolean append(VerificationEvent event) {
-        String payload;
-        try {
-            payload = json.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("canonical event not serialisable", e);
-        }
-        return writer.submit(new Serialized(event, payload));
+        return writer.submit(new Serialized(event, serialize(event)));
     }
 
     private List<Boolean> appendAll(Connection c, List<Serialized> items) throws SQLException {
@@ -100,6 +94,29 @@ public final class EventStore implements AutoCloseable {
             markProcessed(c, event.inboxId());
             return false;
         }
+        insert(c, event, payload);
+        markProcessed(c, event.inboxId());
+        return true;
+    }
+
+    /**
+     * The event of a delivery stored in the same transaction (see {@link Intake}): its inbox row is new, and is
+     * written already processed, so there is nothing to check first and nothing to mark after.
+     */
+    void appendNew(Connection c, VerificationEvent event) throws SQLException {
+        insert(c, event, serialize(event));
+    }
+
+    private String serialize(VerificationEvent event) {
+        try {
+            return json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("canonical event not serialisable", e);
+        }
+    }
+
+    /** Appends the event, enqueues its notifications and moves its verification's state. */
+    private void insert(Connection c, VerificationEvent event, String payload) throws SQLException {
         Instant occurredAt = Instant.parse(event.occurredAt());
         try (PreparedStatement s = c.prepareStatement(
                 "insert into canonical_event (event_id, inbox_id, vendor, verification_id, vendor_event_type, type,"
@@ -121,8 +138,6 @@ public final class EventStore implements AutoCloseable {
         // the order their mappings happened to finish
         enqueue(c, event, event.inboxId());
         moveState(c, event, occurredAt);
-        markProcessed(c, event.inboxId());
-        return true;
     }
 
     private void enqueue(Connection c, VerificationEvent event, long order) throws SQLException {

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -17,9 +16,9 @@ import java.util.Map;
 /**
  * The raw inbox: every accepted delivery, committed before the vendor hears 200. The unique (vendor, key)
  * constraint makes dedupe race-safe across threads and instances: a failed insert writes nothing.
- * Concurrent deliveries are written together by a {@link GroupCommit}: one transaction, one commit for all.
+ * Deliveries are written by {@link Intake}, together with their canonical events.
  */
-public final class Inbox implements AutoCloseable {
+public final class Inbox {
 
     /** The outcome of storing a delivery: the inbox row id, and whether it was already there. */
     public record Stored(long id, boolean duplicate) {
@@ -29,30 +28,37 @@ public final class Inbox implements AutoCloseable {
     public record Pending(long id, String vendor, String eventKey, Instant receivedAt, String body) {
     }
 
-    /** A delivery to store. */
-    public record Incoming(String vendor, String eventKey, String body, Instant receivedAt, String authScheme) {
+    /**
+     * A delivery to store. {@code processedAt} is set when its canonical event is written in the same transaction;
+     * {@code parkedError} when it could not be mapped (the row is parked with that error, for an operator).
+     */
+    public record Incoming(String vendor, String eventKey, String body, Instant receivedAt, String authScheme,
+                           Instant processedAt, String parkedError) {
+
+        public Incoming(String vendor, String eventKey, String body, Instant receivedAt, String authScheme) {
+            this(vendor, eventKey, body, receivedAt, authScheme, null, null);
+        }
+
+        /** The delivery alone: not yet processed, not parked. */
+        Incoming plain() {
+            return new Incoming(vendor, eventKey, body, receivedAt, authScheme);
+        }
     }
 
-    private static final String INSERT = "insert into inbox (vendor, event_key, received_at, auth_scheme, body) values (?, ?, ?, ?, ?)";
+    private static final String INSERT = "insert into inbox (vendor, event_key, received_at, auth_scheme, body, processed_at,"
+            + " attempts, last_error) values (?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
-    private final GroupCommit<Incoming, Stored> writer;
 
-    public Inbox(DataSource dataSource, int maxBatch, Duration wait) {
+    public Inbox(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.writer = new GroupCommit<>("inbox", dataSource, maxBatch, wait, Inbox::insertAll, this::storeAlone);
-    }
-
-    /** Commits the delivery (with whatever else arrived meanwhile); a duplicate key writes nothing. */
-    public Stored store(String vendor, String eventKey, String body, Instant receivedAt, String authScheme) {
-        return writer.submit(new Incoming(vendor, eventKey, body, receivedAt, authScheme));
     }
 
     /**
      * One batch insert. A key repeated within the batch is inserted once (the repeats are duplicates of it); a key
-     * already in the table fails the batch, which the group commit then writes row by row ({@link #storeAlone}).
+     * already in the table fails the batch, which {@link Intake}'s group commit then writes row by row ({@link #storeAlone}).
      */
-    private static List<Stored> insertAll(Connection c, List<Incoming> items) throws SQLException {
+    static List<Stored> insertAll(Connection c, List<Incoming> items) throws SQLException {
         Map<String, Integer> firstOf = new HashMap<>();
         int[] original = new int[items.size()];
         List<Incoming> fresh = new ArrayList<>(items.size());
@@ -93,10 +99,17 @@ public final class Inbox implements AutoCloseable {
         insert.setObject(3, utc(in.receivedAt()));
         insert.setString(4, in.authScheme());
         insert.setString(5, in.body());
+        insert.setObject(6, in.processedAt() == null ? null : utc(in.processedAt()));
+        insert.setInt(7, in.parkedError() == null ? 0 : PARKED);
+        insert.setString(8, in.parkedError() == null ? null : cut(in.parkedError()));
+    }
+
+    private static String cut(String error) {
+        return error.substring(0, Math.min(error.length(), 1000));
     }
 
     /** One delivery in its own transaction: insert, or find the row its key already has. */
-    private Stored storeAlone(Incoming in) {
+    Stored storeAlone(Incoming in) {
         for (int attempt = 0; attempt < 3; attempt++) {
             try (Connection c = dataSource.getConnection()) {
                 try (PreparedStatement insert = c.prepareStatement(INSERT, new String[] {"id"})) {
@@ -161,17 +174,12 @@ public final class Inbox implements AutoCloseable {
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("update inbox set attempts = "
                      + (permanent ? PARKED : "attempts + 1") + ", last_error = ? where id = ?")) {
-            s.setString(1, error == null ? null : error.substring(0, Math.min(error.length(), 1000)));
+            s.setString(1, error == null ? null : cut(error));
             s.setLong(2, id);
             s.executeUpdate();
         } catch (SQLException e) {
             throw new StoreUnavailable("inbox update failed: " + e.getMessage(), e);
         }
-    }
-
-    @Override
-    public void close() {
-        writer.close();
     }
 
     public static OffsetDateTime utc(Instant instant) {
