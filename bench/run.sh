@@ -38,7 +38,7 @@ cleanup() {
   for p in router receiver; do [ -f "$work/$p.pid" ] && kill "$(cat "$work/$p.pid")" 2>/dev/null || true; done
   sleep 1
   [ -n "$PG" ] && psql -q -h 127.0.0.1 -U postgres -d test -c "drop database if exists $PGDB" >/dev/null 2>&1 || true
-  rm -rf "$work"
+  if [ -n "${BENCH_KEEP:-}" ]; then echo "kept: $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -156,4 +156,6 @@ fi
 echo
 echo "resident memory after the run: $(( $(awk '/VmRSS/ {print $2}' /proc/"$(cat "$work/router.pid")"/status) / 1024 )) MB ($JAVA_OPTS, MALLOC_ARENA_MAX=2)"
 errors=$(grep -c ' ERROR ' "$work/router.log" || true)
-echo "router log: $errors ERROR lines"
+warnings=$(grep -c ' WARN ' "$work/router.log" || true)
+echo "router log: $errors ERROR lines, $warnings WARN lines"
+[ "$warnings" -gt 0 ] && grep ' WARN ' "$work/router.log" | sed -E 's/^[^ ]+ //; s/[0-9a-f-]{36}/<id>/g; s/[0-9]+/N/g' | cut -c1-150 | sort | uniq -c | sort -rn | head -5

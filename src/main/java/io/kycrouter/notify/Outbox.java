@@ -58,26 +58,33 @@ public final class Outbox {
      */
     public List<Row> claim(TargetDefinition target, String instance, Duration lease, int limit) {
         Instant now = Instant.now();
-        String sql = "select " + COLUMNS + " from outbox o join canonical_event c on c.event_id = o.event_id"
-                // coalesce: the time test must not pick (state, next_attempt_at) as the index to read; the rows are
-                // read from ix_outbox_claim in event order, so the scan stops after one batch whatever the backlog
-                + " where o.target = ? and o.state = 'pending' and coalesce(o.next_attempt_at, o.created_at) <= ?"
-                + " and (o.claimed_until is null or o.claimed_until < ?)"
-                + " and not exists (select 1 from notify_target_state d where d.target = o.target and d.disabled_at is not null)"
-                + (target.ordered() ? " and not exists (select 1 from outbox p where p.target = o.target and p.vendor = o.vendor"
-                + " and p.verification_id = o.verification_id and p.state = 'pending' and p.event_seq < o.event_seq)"
-                // an earlier delivery of the vendor not mapped yet (a crash or outage interrupted it, the inbox recovery
-                // will) may be of the same verification: wait for it too, unless the recovery has given up on it
-                + " and not exists (select 1 from inbox i where i.processed_at is null and i.vendor = o.vendor"
-                + " and i.id < o.event_seq and i.attempts < " + recoveryMaxAttempts + ")" : "")
-                + " order by o.target, o.state, o.event_seq fetch first " + limit + " rows only";
         List<Row> candidates = new ArrayList<>();
         List<Row> claimed = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
+            // an earlier delivery of a vendor not mapped yet (a database failure interrupted it; the inbox recovery
+            // will map it) may be of the same verification: an ordered target waits for it, unless the recovery has
+            // given up on it. Read once per claim (normally nothing), not as a subquery per candidate row, whose plan
+            // H2 may turn into a scan of the inbox.
+            Map<String, Long> unmapped = target.ordered() ? firstUnmapped(c) : Map.of();
+            String sql = "select " + COLUMNS + " from outbox o join canonical_event c on c.event_id = o.event_id"
+                    // coalesce: the time test must not pick (state, next_attempt_at) as the index to read; the rows are
+                    // read from ix_outbox_claim in event order, so the scan stops after one batch whatever the backlog
+                    + " where o.target = ? and o.state = 'pending' and coalesce(o.next_attempt_at, o.created_at) <= ?"
+                    + " and (o.claimed_until is null or o.claimed_until < ?)"
+                    + " and not exists (select 1 from notify_target_state d where d.target = o.target and d.disabled_at is not null)"
+                    + (target.ordered() ? " and not exists (select 1 from outbox p where p.target = o.target and p.vendor = o.vendor"
+                    + " and p.verification_id = o.verification_id and p.state = 'pending' and p.event_seq < o.event_seq)" : "")
+                    + " and not (o.vendor = ? and o.event_seq > ?)".repeat(unmapped.size())
+                    + " order by o.target, o.state, o.event_seq fetch first " + limit + " rows only";
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 s.setString(1, target.name());
                 s.setObject(2, utc(now));
                 s.setObject(3, utc(now));
+                int i = 4;
+                for (Map.Entry<String, Long> held : unmapped.entrySet()) {
+                    s.setString(i++, held.getKey());
+                    s.setLong(i++, held.getValue());
+                }
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         candidates.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
@@ -153,6 +160,21 @@ public final class Outbox {
     public boolean dead(long id, String instance, Integer status, String error) {
         return update("update outbox set state = 'dead', attempts = attempts + 1, last_status = ?, last_error = ?,"
                 + " claimed_by = null, claimed_until = null where id = ? and claimed_by = ?", status, cut(error), id, instance) == 1;
+    }
+
+    /** Per vendor, the lowest inbox id still to be mapped by the inbox recovery (usually none). */
+    private Map<String, Long> firstUnmapped(Connection c) throws SQLException {
+        Map<String, Long> first = new LinkedHashMap<>();
+        try (PreparedStatement s = c.prepareStatement("select vendor, min(id) from inbox where processed_at is null"
+                + " and attempts < ? group by vendor")) {
+            s.setInt(1, recoveryMaxAttempts);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    first.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return first;
     }
 
     /** Gives back the claims of this instance (graceful stop): another instance may take them at once. */
