@@ -158,4 +158,6 @@ echo "resident memory after the run: $(( $(awk '/VmRSS/ {print $2}' /proc/"$(cat
 errors=$(grep -c ' ERROR ' "$work/router.log" || true)
 warnings=$(grep -c ' WARN ' "$work/router.log" || true)
 echo "router log: $errors ERROR lines, $warnings WARN lines"
-[ "$warnings" -gt 0 ] && grep ' WARN ' "$work/router.log" | sed -E 's/^[^ ]+ //; s/[0-9a-f-]{36}/<id>/g; s/[0-9]+/N/g' | cut -c1-150 | sort | uniq -c | sort -rn | head -5
+if [ "$warnings" -gt 0 ]; then
+  grep ' WARN ' "$work/router.log" | sed -E 's/^[^ ]+ //; s/[0-9a-f-]{36}/<id>/g; s/[0-9]+/N/g' | cut -c1-150 | sort | uniq -c | sort -rn | head -5
+fi
