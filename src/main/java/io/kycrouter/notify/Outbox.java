@@ -65,13 +65,15 @@ public final class Outbox {
             // will map it) may be of the same verification: an ordered target waits for it, unless the recovery has
             // given up on it. Read once per claim (normally nothing), not as a subquery per candidate row, whose plan
             // H2 may turn into a scan of the inbox.
+            if (disabled(c, target.name())) {
+                return claimed; // its receiver answered 410 Gone: nothing is sent until an operator enables it
+            }
             Map<String, Long> unmapped = target.ordered() ? firstUnmapped(c) : Map.of();
             String sql = "select " + COLUMNS + " from outbox o join canonical_event c on c.event_id = o.event_id"
                     // coalesce: the time test must not pick (state, next_attempt_at) as the index to read; the rows are
                     // read from ix_outbox_claim in event order, so the scan stops after one batch whatever the backlog
                     + " where o.target = ? and o.state = 'pending' and coalesce(o.next_attempt_at, o.created_at) <= ?"
                     + " and (o.claimed_until is null or o.claimed_until < ?)"
-                    + " and not exists (select 1 from notify_target_state d where d.target = o.target and d.disabled_at is not null)"
                     + (target.ordered() ? " and not exists (select 1 from outbox p where p.target = o.target and p.vendor = o.vendor"
                     + " and p.verification_id = o.verification_id and p.state = 'pending' and p.event_seq < o.event_seq)" : "")
                     + " and not (o.vendor = ? and o.event_seq > ?)".repeat(unmapped.size())
@@ -160,6 +162,20 @@ public final class Outbox {
     public boolean dead(long id, String instance, Integer status, String error) {
         return update("update outbox set state = 'dead', attempts = attempts + 1, last_status = ?, last_error = ?,"
                 + " claimed_by = null, claimed_until = null where id = ? and claimed_by = ?", status, cut(error), id, instance) == 1;
+    }
+
+    /**
+     * Whether the target is switched off. A query of its own, not a subquery of the claim: on an empty
+     * notify_target_state PostgreSQL estimates the claim at one row and then sorts the whole backlog instead of
+     * reading ix_outbox_claim in order.
+     */
+    private static boolean disabled(Connection c, String target) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select 1 from notify_target_state where target = ? and disabled_at is not null")) {
+            s.setString(1, target);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** Per vendor, the lowest inbox id still to be mapped by the inbox recovery (usually none). */
