@@ -51,17 +51,13 @@ public final class Canonicalizer {
     public void failed(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Object inboxId = exchange.getVariable("inboxId");
-        boolean permanent = !(cause instanceof io.kycrouter.store.StoreUnavailable);
-        String error = cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        boolean permanent = Inbox.permanent(cause);
+        String error = Inbox.describe(cause);
         LOG.warn("vendor={} key={} inbox={} canonical mapping failed, {}: {}", exchange.getVariable("vendor"),
                 printable(String.valueOf(exchange.getVariable("eventKey")), 200), inboxId, permanent ? "parked for an operator" : "will retry",
                 printable(error, 300));
         if (inboxId instanceof Number id) {
-            try {
-                inbox.markFailed(id.longValue(), error, permanent);
-            } catch (RuntimeException e) {
-                LOG.warn("inbox={} could not record the failure: {}", inboxId, e.getMessage());
-            }
+            inbox.recordFailure(id.longValue(), error, permanent);
         }
     }
 
@@ -71,7 +67,7 @@ public final class Canonicalizer {
      */
     public void unmappable(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String error = cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        String error = Inbox.describe(cause);
         exchange.removeVariable("event");
         exchange.setVariable("mappingError", error);
         LOG.warn("vendor={} key={} canonical mapping failed, parked for an operator: {}", exchange.getVariable("vendor"),

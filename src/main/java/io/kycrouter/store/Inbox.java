@@ -163,6 +163,28 @@ public final class Inbox {
         return rows;
     }
 
+    /** What a processing failure is taken for: a database failure is retried, anything else is parked. */
+    public static boolean permanent(Throwable cause) {
+        return !(cause instanceof StoreUnavailable);
+    }
+
+    /** The error kept on the row: the failure's class and message, never the payload. */
+    public static String describe(Throwable cause) {
+        return cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    /**
+     * Records a processing failure on the row ({@link #markFailed}) and never throws: when the database is away
+     * too, the row simply stays unprocessed and the inbox recovery comes back to it.
+     */
+    public void recordFailure(long id, String error, boolean permanent) {
+        try {
+            markFailed(id, error, permanent);
+        } catch (RuntimeException down) {
+            org.slf4j.LoggerFactory.getLogger("kyc.inbox").warn("inbox={} could not record the failure: {}", id, down.getMessage());
+        }
+    }
+
     /** Attempts value of a row whose mapping can never succeed: the recovery leaves it for an operator. */
     public static final int PARKED = 1_000_000;
 

@@ -88,26 +88,18 @@ public final class Intake implements AutoCloseable {
         Inbox.Stored stored = inbox.storeAlone(a.delivery().plain());
         if (stored.duplicate() || a.event() == null) {
             if (!stored.duplicate() && a.mappingError() != null) {
-                markFailed(stored.id(), a.mappingError(), true);
+                inbox.recordFailure(stored.id(), a.mappingError(), true);
             }
             return new Written(stored, false);
         }
         try {
             return new Written(stored, events.append(a.event().withInboxId(stored.id())));
         } catch (RuntimeException e) {
-            boolean permanent = !(e instanceof StoreUnavailable);
+            boolean permanent = Inbox.permanent(e);
             LOG.warn("vendor={} inbox={} canonical event not stored, {}: {}", a.delivery().vendor(), stored.id(),
                     permanent ? "parked for an operator" : "will retry", Canonicalizer.printable(String.valueOf(e.getMessage()), 300));
-            markFailed(stored.id(), e.getClass().getSimpleName() + ": " + e.getMessage(), permanent);
+            inbox.recordFailure(stored.id(), Inbox.describe(e), permanent);
             return new Written(stored, false);
-        }
-    }
-
-    private void markFailed(long inboxId, String error, boolean permanent) {
-        try {
-            inbox.markFailed(inboxId, error, permanent);
-        } catch (RuntimeException down) { // the row stays unprocessed: the inbox recovery maps it again later
-            LOG.warn("inbox={} could not record the failure: {}", inboxId, down.getMessage());
         }
     }
 
