@@ -74,8 +74,11 @@ public final class Outbox {
                     // read from ix_outbox_claim in event order, so the scan stops after one batch whatever the backlog
                     + " where o.target = ? and o.state = 'pending' and coalesce(o.next_attempt_at, o.created_at) <= ?"
                     + " and (o.claimed_until is null or o.claimed_until < ?)"
-                    + (target.ordered() ? " and not exists (select 1 from outbox p where p.target = o.target and p.vendor = o.vendor"
-                    + " and p.verification_id = o.verification_id and p.state = 'pending' and p.event_seq < o.event_seq)" : "")
+                    // ordered: the row is the verification's earliest pending one. A scalar subquery, not "not exists":
+                    // it stays a per-row lookup of one entry of ix_outbox_order_pending, where an anti-join could be
+                    // planned (on stale statistics) as a re-read of the target's whole backlog for each candidate
+                    + (target.ordered() ? " and (select min(p.event_seq) from outbox p where p.target = o.target and p.vendor = o.vendor"
+                    + " and p.verification_id = o.verification_id and p.state = 'pending') = o.event_seq" : "")
                     + " and not (o.vendor = ? and o.event_seq > ?)".repeat(unmapped.size())
                     + " order by o.target, o.state, o.event_seq fetch first " + limit + " rows only";
             try (PreparedStatement s = c.prepareStatement(sql)) {

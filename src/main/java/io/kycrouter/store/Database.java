@@ -6,12 +6,21 @@ import io.kycrouter.vendors.ConfigException;
 import io.kycrouter.vendors.Settings;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 /** The connection pool (HikariCP) and the schema migrations (Flyway, run at start-up). */
 public final class Database {
+
+    private static final Logger LOG = LoggerFactory.getLogger("kyc.store");
 
     private Database() {
     }
@@ -48,6 +57,27 @@ public final class Database {
                     .migrate();
         } catch (FlywayException e) {
             throw new ConfigException("database migration failed: " + e.getMessage());
+        }
+        warnWithoutAutovacuum(dataSource);
+    }
+
+    /**
+     * The outbox is a queue: every delivery updates its row, leaving a dead row version behind. Without autovacuum
+     * PostgreSQL never reclaims them, and never refreshes the statistics its plans depend on.
+     */
+    private static void warnWithoutAutovacuum(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            if (!"PostgreSQL".equals(c.getMetaData().getDatabaseProductName())) {
+                return;
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("show autovacuum")) {
+                if (rs.next() && "off".equalsIgnoreCase(rs.getString(1))) {
+                    LOG.warn("PostgreSQL runs with autovacuum = off: the outbox's dead rows are never reclaimed and its"
+                            + " statistics go stale; turn autovacuum on, or VACUUM ANALYZE outbox regularly");
+                }
+            }
+        } catch (SQLException e) {
+            LOG.debug("could not read the autovacuum setting: {}", e.getMessage());
         }
     }
 
