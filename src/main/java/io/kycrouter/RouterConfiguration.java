@@ -23,6 +23,7 @@ import io.kycrouter.store.Retention;
 import io.kycrouter.vendors.Settings;
 import io.kycrouter.vendors.VendorRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.VertxOptions;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -78,6 +79,10 @@ public class RouterConfiguration implements CamelConfiguration {
         metrics.outboxGauges(targets, outbox);
         onStop(context, dispatcher::release); // added after the pool: stopped before it, while the database is open
 
+        // The ingress route runs on Vert.x worker threads and each waits for its group commit: the pool bounds how
+        // many deliveries one commit can carry. Vert.x's default of 20 capped the batch far below max-batch.
+        context.getRegistry().bind("kycVertxOptions", new VertxOptions()
+                .setWorkerPoolSize((int) kyc.number("ingress.worker-threads", 64)));
         context.getRegistry().bind("dataSource", dataSource);
         context.getRegistry().bind("vendorRegistry", vendors);
         // the ingress stores each delivery with its event (group commit); stopped before the dispatcher and the pool

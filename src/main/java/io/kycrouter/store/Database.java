@@ -52,13 +52,23 @@ public final class Database {
         try {
             Flyway.configure()
                     .dataSource(dataSource)
-                    .locations("classpath:db/migration")
+                    // the shared schema, and what one database needs alone (db/vendor/h2, db/vendor/postgresql)
+                    .locations("classpath:db/migration", "classpath:db/vendor/" + vendor(dataSource))
                     .load()
                     .migrate();
         } catch (FlywayException e) {
             throw new ConfigException("database migration failed: " + e.getMessage());
         }
         warnWithoutAutovacuum(dataSource);
+    }
+
+    /** The database's folder of its own migrations: its JDBC product name in lower case, without spaces. */
+    private static String vendor(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).replace(" ", "");
+        } catch (SQLException e) {
+            throw new ConfigException("cannot read the database product: " + e.getMessage());
+        }
     }
 
     /**
