@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static io.kycrouter.store.Inbox.utc;
 
@@ -126,6 +127,19 @@ public final class Outbox {
      */
     public boolean delivered(long id, Integer status) {
         return deliveredWriter.submit(new Delivered(id, status));
+    }
+
+    /**
+     * {@link #delivered} without waiting: the mark joins the next group commit and the worker goes on with other
+     * rows. Marks commit in the order they were made. {@link #settle} waits for one.
+     */
+    public CompletableFuture<Boolean> deliveredLater(long id, Integer status) {
+        return deliveredWriter.enqueue(new Delivered(id, status));
+    }
+
+    /** Waits for a mark made by {@link #deliveredLater}: whether it was written; StoreUnavailable when it failed. */
+    public boolean settle(CompletableFuture<Boolean> mark) {
+        return deliveredWriter.await(mark);
     }
 
     /** The successful attempts of all workers, recorded in one transaction. */

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -103,24 +104,62 @@ public final class OutboxDispatcher {
         }
         ExecutorService pool = pools.computeIfAbsent(target.name(), name -> context.getExecutorServiceManager()
                 .newThreadPool(this, "kyc-notify-" + name, target.concurrency(), target.concurrency()));
-        List<Future<?>> running = new ArrayList<>();
+        // A delivered row's mark joins the outbox writer's next group commit while the worker goes on. One
+        // verification's next row waits for its previous row's mark: a row is only ever sent once every earlier
+        // row of its verification is recorded delivered, so a crash can never make the receiver see an older
+        // event again after a newer one. The drain ends once every mark of the batch is written.
+        List<Future<Mark>> running = new ArrayList<>();
         for (List<Outbox.Row> verification : byVerification.values()) {
             running.add(pool.submit(() -> {
+                Mark previous = null;
                 for (Outbox.Row row : verification) {
-                    if (!context.getStatus().isStarted()) {
-                        return; // stopping: release() gives the rest back, or the lease lapses
+                    if (previous != null) {
+                        previous.settle(target);
+                        previous = null;
                     }
-                    deliver(target, row);
+                    if (!context.getStatus().isStarted()) {
+                        break; // stopping: release() gives the rest back, or the lease lapses
+                    }
+                    CompletableFuture<Boolean> written = deliver(target, row);
+                    previous = written == null ? null : new Mark(row, written);
                 }
+                return previous;
             }));
         }
-        for (Future<?> f : running) {
-            f.get();
+        List<Mark> last = new ArrayList<>();
+        for (Future<Mark> f : running) {
+            Mark mark = f.get();
+            if (mark != null) {
+                last.add(mark);
+            }
+        }
+        for (Mark mark : last) {
+            mark.settle(target);
         }
         return rows.size();
     }
 
-    void deliver(TargetDefinition target, Outbox.Row row) {
+    /** A row delivered whose delivered mark is still to be committed. */
+    private final class Mark {
+        private final Outbox.Row row;
+        private final CompletableFuture<Boolean> written;
+
+        Mark(Outbox.Row row, CompletableFuture<Boolean> written) {
+            this.row = row;
+            this.written = written;
+        }
+
+        /** Waits for the mark's commit; a database failure is thrown (StoreUnavailable). */
+        void settle(TargetDefinition target) {
+            settled(outbox.settle(written), target, row);
+        }
+    }
+
+    /**
+     * One attempt, and its outcome recorded. A 2xx returns the pending delivered mark (not yet committed); every
+     * other outcome is written before it returns, and null is returned.
+     */
+    CompletableFuture<Boolean> deliver(TargetDefinition target, Outbox.Row row) {
         long started = System.nanoTime();
         Exchange result = producer().send("direct:notify-" + target.type().name().toLowerCase(), exchange -> {
             exchange.setVariable("target", target);
@@ -136,8 +175,8 @@ public final class OutboxDispatcher {
                 : outcome.kind.name().toLowerCase());
         switch (outcome.kind) {
             case DELIVERED -> {
-                settled(outbox.delivered(row.id(), outcome.status), target, row);
                 LOG.info("target={} event={} outcome=delivered attempt={} status={} ms={}", target.name(), row.eventId(), attempt, outcome.status, ms);
+                return outbox.deliveredLater(row.id(), outcome.status);
             }
             case GONE -> {
                 // disable first: no other worker may send to a receiver that said it is gone once the row reads dead
@@ -164,6 +203,7 @@ public final class OutboxDispatcher {
                 }
             }
         }
+        return null;
     }
 
     /** A late outcome (the claim lapsed and the row moved on) is not written over the newer state: say so. */

@@ -67,13 +67,26 @@ public final class GroupCommit<T, R> implements AutoCloseable {
 
     /** Writes the item with whatever else is waiting; returns once committed. */
     public R submit(T item) {
+        return await(enqueue(item));
+    }
+
+    /**
+     * Queues the item and returns at once; the future completes when its batch committed (or failed). Items are
+     * committed in the order they were queued: when a later item's commit is seen, every earlier one's is too.
+     */
+    public CompletableFuture<R> enqueue(T item) {
         if (closed) {
-            throw new StoreUnavailable(name + ": the router is stopping", null);
+            return CompletableFuture.failedFuture(new StoreUnavailable(name + ": the router is stopping", null));
         }
         Pending<T, R> pending = new Pending<>(item, new CompletableFuture<>());
         queue.add(pending);
+        return pending.result();
+    }
+
+    /** Waits for a queued item's commit, at most the configured wait; a failure is a {@link StoreUnavailable}. */
+    public R await(CompletableFuture<R> result) {
         try {
-            return pending.result().get(waitMillis, TimeUnit.MILLISECONDS);
+            return result.get(waitMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
