@@ -1,5 +1,6 @@
 package io.kycrouter.notify;
 
+import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.Exchange;
 
 import java.util.Map;
@@ -24,7 +25,7 @@ public final class NotifyTransport {
         exchange.getMessage().setHeader("webhook-timestamp", String.valueOf(timestamp));
         exchange.getMessage().setHeader("webhook-signature", StandardWebhooks.sign(target.secret(), id, timestamp, body));
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
+        exchange.getMessage().setHeader(Exchange.HTTP_METHOD, HttpMethods.POST); // the enum: a String is converted on every send
         String url = target.endpoint();
         // Camel http endpoint options: no exception on non-2xx (the dispatcher classifies the status), and the
         // target's own connect and read timeouts. Automatic retries are off for the whole component (see

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import static io.kycrouter.store.Inbox.utc;
 
@@ -40,14 +39,15 @@ public final class Outbox {
 
     private final DataSource dataSource;
     private final int recoveryMaxAttempts;
-    private final GroupCommit<Delivered, Boolean> deliveredWriter;
+    private final GroupCommit<List<Delivered>, List<Boolean>> deliveredWriter;
 
     /** @param recoveryMaxAttempts how often the inbox recovery retries a delivery it could not map */
     public Outbox(DataSource dataSource, int recoveryMaxAttempts, int maxBatch, Duration wait) {
         this.dataSource = dataSource;
         this.recoveryMaxAttempts = recoveryMaxAttempts;
+        // an item is one drain's delivered rows (or one row); concurrent drains share a transaction
         this.deliveredWriter = new GroupCommit<>("outbox", dataSource, maxBatch, wait, Outbox::markDelivered,
-                d -> update(DELIVERED, utc(Instant.now()), d.status(), d.id()) == 1);
+                rows -> rows.stream().map(d -> update(DELIVERED, utc(Instant.now()), d.status(), d.id()) == 1).toList());
     }
 
     /**
@@ -126,36 +126,35 @@ public final class Outbox {
      * false when the row was no longer pending (an operator or another instance settled it meanwhile).
      */
     public boolean delivered(long id, Integer status) {
-        return deliveredWriter.submit(new Delivered(id, status));
+        return deliveredWriter.submit(List.of(new Delivered(id, status))).get(0);
     }
 
-    /**
-     * {@link #delivered} without waiting: the mark joins the next group commit and the worker goes on with other
-     * rows. Marks commit in the order they were made. {@link #settle} waits for one.
-     */
-    public CompletableFuture<Boolean> deliveredLater(long id, Integer status) {
-        return deliveredWriter.enqueue(new Delivered(id, status));
-    }
-
-    /** Waits for a mark made by {@link #deliveredLater}: whether it was written; StoreUnavailable when it failed. */
-    public boolean settle(CompletableFuture<Boolean> mark) {
-        return deliveredWriter.await(mark);
+    /** {@link #delivered} for many rows (id, status) in one transaction; one result per row, in order. */
+    public List<Boolean> deliveredAll(List<Map.Entry<Long, Integer>> rows) {
+        return deliveredWriter.submit(rows.stream().map(r -> new Delivered(r.getKey(), r.getValue())).toList());
     }
 
     /** The successful attempts of all workers, recorded in one transaction. */
-    private static List<Boolean> markDelivered(Connection c, List<Delivered> items) throws SQLException {
+    private static List<List<Boolean>> markDelivered(Connection c, List<List<Delivered>> items) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(DELIVERED)) {
             OffsetDateTime now = utc(Instant.now());
-            for (Delivered d : items) {
-                s.setObject(1, now);
-                s.setObject(2, d.status());
-                s.setLong(3, d.id());
-                s.addBatch();
+            for (List<Delivered> rows : items) {
+                for (Delivered d : rows) {
+                    s.setObject(1, now);
+                    s.setObject(2, d.status());
+                    s.setLong(3, d.id());
+                    s.addBatch();
+                }
             }
             int[] counts = s.executeBatch();
-            List<Boolean> written = new ArrayList<>(counts.length);
-            for (int n : counts) {
-                written.add(n != 0); // SUCCESS_NO_INFO (-2) counts as written
+            List<List<Boolean>> written = new ArrayList<>(items.size());
+            int i = 0;
+            for (List<Delivered> rows : items) {
+                List<Boolean> each = new ArrayList<>(rows.size());
+                for (int k = 0; k < rows.size(); k++) {
+                    each.add(counts[i++] != 0); // SUCCESS_NO_INFO (-2) counts as written
+                }
+                written.add(each);
             }
             return written;
         }

@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -104,62 +103,51 @@ public final class OutboxDispatcher {
         }
         ExecutorService pool = pools.computeIfAbsent(target.name(), name -> context.getExecutorServiceManager()
                 .newThreadPool(this, "kyc-notify-" + name, target.concurrency(), target.concurrency()));
-        // A delivered row's mark joins the outbox writer's next group commit while the worker goes on. One
-        // verification's next row waits for its previous row's mark: a row is only ever sent once every earlier
-        // row of its verification is recorded delivered, so a crash can never make the receiver see an older
-        // event again after a newer one. The drain ends once every mark of the batch is written.
-        List<Future<Mark>> running = new ArrayList<>();
+        // A row the receiver took is recorded delivered later, with the rest of the batch in one transaction (one
+        // commit per batch, not per row). One verification's next row is only sent once its previous row is
+        // recorded: a crash can never make the receiver see an older event again after a newer one.
+        List<Future<Delivered>> running = new ArrayList<>();
         for (List<Outbox.Row> verification : byVerification.values()) {
             running.add(pool.submit(() -> {
-                Mark previous = null;
+                Delivered previous = null;
                 for (Outbox.Row row : verification) {
                     if (previous != null) {
-                        previous.settle(target);
+                        settled(outbox.delivered(previous.row().id(), previous.status()), target, previous.row());
                         previous = null;
                     }
                     if (!context.getStatus().isStarted()) {
                         break; // stopping: release() gives the rest back, or the lease lapses
                     }
-                    CompletableFuture<Boolean> written = deliver(target, row);
-                    previous = written == null ? null : new Mark(row, written);
+                    previous = deliver(target, row);
                 }
                 return previous;
             }));
         }
-        List<Mark> last = new ArrayList<>();
-        for (Future<Mark> f : running) {
-            Mark mark = f.get();
-            if (mark != null) {
-                last.add(mark);
+        List<Delivered> unrecorded = new ArrayList<>();
+        for (Future<Delivered> f : running) {
+            Delivered delivered = f.get();
+            if (delivered != null) {
+                unrecorded.add(delivered);
             }
         }
-        for (Mark mark : last) {
-            mark.settle(target);
+        if (!unrecorded.isEmpty()) {
+            List<Boolean> written = outbox.deliveredAll(unrecorded.stream().map(d -> Map.entry(d.row().id(), d.status())).toList());
+            for (int i = 0; i < unrecorded.size(); i++) {
+                settled(written.get(i), target, unrecorded.get(i).row());
+            }
         }
         return rows.size();
     }
 
-    /** A row delivered whose delivered mark is still to be committed. */
-    private final class Mark {
-        private final Outbox.Row row;
-        private final CompletableFuture<Boolean> written;
-
-        Mark(Outbox.Row row, CompletableFuture<Boolean> written) {
-            this.row = row;
-            this.written = written;
-        }
-
-        /** Waits for the mark's commit; a database failure is thrown (StoreUnavailable). */
-        void settle(TargetDefinition target) {
-            settled(outbox.settle(written), target, row);
-        }
+    /** A row its receiver took (2xx), not yet recorded in the outbox. */
+    record Delivered(Outbox.Row row, Integer status) {
     }
 
     /**
-     * One attempt, and its outcome recorded. A 2xx returns the pending delivered mark (not yet committed); every
-     * other outcome is written before it returns, and null is returned.
+     * One attempt. A 2xx is returned for the caller to record (with others, in one transaction); every other
+     * outcome is recorded before it returns null.
      */
-    CompletableFuture<Boolean> deliver(TargetDefinition target, Outbox.Row row) {
+    Delivered deliver(TargetDefinition target, Outbox.Row row) {
         long started = System.nanoTime();
         Exchange result = producer().send("direct:notify-" + target.type().name().toLowerCase(), exchange -> {
             exchange.setVariable("target", target);
@@ -176,7 +164,7 @@ public final class OutboxDispatcher {
         switch (outcome.kind) {
             case DELIVERED -> {
                 LOG.info("target={} event={} outcome=delivered attempt={} status={} ms={}", target.name(), row.eventId(), attempt, outcome.status, ms);
-                return outbox.deliveredLater(row.id(), outcome.status);
+                return new Delivered(row, outcome.status);
             }
             case GONE -> {
                 // disable first: no other worker may send to a receiver that said it is gone once the row reads dead

@@ -70,11 +70,8 @@ public final class GroupCommit<T, R> implements AutoCloseable {
         return await(enqueue(item));
     }
 
-    /**
-     * Queues the item and returns at once; the future completes when its batch committed (or failed). Items are
-     * committed in the order they were queued: when a later item's commit is seen, every earlier one's is too.
-     */
-    public CompletableFuture<R> enqueue(T item) {
+    /** Queues the item; the future completes when its batch committed (or failed). */
+    private CompletableFuture<R> enqueue(T item) {
         if (closed) {
             return CompletableFuture.failedFuture(new StoreUnavailable(name + ": the router is stopping", null));
         }
@@ -84,7 +81,7 @@ public final class GroupCommit<T, R> implements AutoCloseable {
     }
 
     /** Waits for a queued item's commit, at most the configured wait; a failure is a {@link StoreUnavailable}. */
-    public R await(CompletableFuture<R> result) {
+    private R await(CompletableFuture<R> result) {
         try {
             return result.get(waitMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -59,38 +59,75 @@ public final class Inbox {
      * already in the table fails the batch, which {@link Intake}'s group commit then writes row by row ({@link #storeAlone}).
      */
     static List<Stored> insertAll(Connection c, List<Incoming> items) throws SQLException {
+        // a vendor's retry of a delivery already stored (normal: its first answer was lost or late) is found
+        // first, so it cannot make the batch's insert fail and send every delivery of the batch the slow way
+        Map<String, Long> existing = existingIds(c, items);
         Map<String, Integer> firstOf = new HashMap<>();
-        int[] original = new int[items.size()];
+        int[] slots = new int[items.size()];
+        long[] known = new long[items.size()];
         List<Incoming> fresh = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             Incoming in = items.get(i);
-            Integer first = firstOf.putIfAbsent(in.vendor() + '\n' + in.eventKey(), fresh.size());
-            original[i] = first == null ? fresh.size() : -1 - first;
+            String key = in.vendor() + '\n' + in.eventKey();
+            Long stored = existing.get(key);
+            if (stored != null) {
+                slots[i] = KNOWN;
+                known[i] = stored;
+                continue;
+            }
+            Integer first = firstOf.putIfAbsent(key, fresh.size());
+            slots[i] = first == null ? fresh.size() : -1 - first;
             if (first == null) {
                 fresh.add(in);
             }
         }
         long[] ids = new long[fresh.size()];
-        try (PreparedStatement insert = c.prepareStatement(INSERT, new String[] {"id"})) {
-            for (Incoming in : fresh) {
-                bind(insert, in);
-                insert.addBatch();
-            }
-            insert.executeBatch();
-            try (ResultSet keys = insert.getGeneratedKeys()) {
-                for (int i = 0; i < ids.length; i++) {
-                    if (!keys.next()) {
-                        throw new SQLException("fewer generated keys than rows inserted");
+        if (!fresh.isEmpty()) {
+            try (PreparedStatement insert = c.prepareStatement(INSERT, new String[] {"id"})) {
+                for (Incoming in : fresh) {
+                    bind(insert, in);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    for (int i = 0; i < ids.length; i++) {
+                        if (!keys.next()) {
+                            throw new SQLException("fewer generated keys than rows inserted");
+                        }
+                        ids[i] = keys.getLong(1);
                     }
-                    ids[i] = keys.getLong(1);
                 }
             }
         }
         List<Stored> stored = new ArrayList<>(items.size());
-        for (int slot : original) {
-            stored.add(slot >= 0 ? new Stored(ids[slot], false) : new Stored(ids[-1 - slot], true));
+        for (int i = 0; i < slots.length; i++) {
+            int slot = slots[i];
+            stored.add(slot == KNOWN ? new Stored(known[i], true)
+                    : slot >= 0 ? new Stored(ids[slot], false) : new Stored(ids[-1 - slot], true));
         }
         return stored;
+    }
+
+    private static final int KNOWN = Integer.MIN_VALUE;
+
+    /**
+     * The ids of the items already in the inbox, by vendor and event key. One lookup of the unique index per item:
+     * an "event_key in (...)" list may be planned as a scan of the vendor's rows.
+     */
+    private static Map<String, Long> existingIds(Connection c, List<Incoming> items) throws SQLException {
+        Map<String, Long> existing = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("select id from inbox where vendor = ? and event_key = ?")) {
+            for (Incoming in : items) {
+                s.setString(1, in.vendor());
+                s.setString(2, in.eventKey());
+                try (ResultSet rs = s.executeQuery()) {
+                    if (rs.next()) {
+                        existing.put(in.vendor() + '\n' + in.eventKey(), rs.getLong(1));
+                    }
+                }
+            }
+        }
+        return existing;
     }
 
     private static void bind(PreparedStatement insert, Incoming in) throws SQLException {
