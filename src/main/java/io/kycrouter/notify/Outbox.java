@@ -31,7 +31,8 @@ public final class Outbox {
 
     private static final String COLUMNS = "o.id, o.event_id, o.target, o.vendor, o.verification_id, o.attempts, o.created_at, c.payload";
 
-    private record Delivered(long id, Integer status) {
+    /** A row its receiver took, with the receiver's status (null for a Kafka target). */
+    public record Delivered(long id, Integer status) {
     }
 
     private static final String DELIVERED = "update outbox set state = 'delivered', delivered_at = ?, attempts = attempts + 1,"
@@ -129,9 +130,9 @@ public final class Outbox {
         return deliveredWriter.submit(List.of(new Delivered(id, status))).get(0);
     }
 
-    /** {@link #delivered} for many rows (id, status) in one transaction; one result per row, in order. */
-    public List<Boolean> deliveredAll(List<Map.Entry<Long, Integer>> rows) {
-        return deliveredWriter.submit(rows.stream().map(r -> new Delivered(r.getKey(), r.getValue())).toList());
+    /** {@link #delivered} for many rows in one transaction; one result per row, in order. */
+    public List<Boolean> deliveredAll(List<Delivered> rows) {
+        return deliveredWriter.submit(rows);
     }
 
     /** The successful attempts of all workers, recorded in one transaction. */

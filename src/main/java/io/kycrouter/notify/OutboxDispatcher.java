@@ -76,7 +76,7 @@ public final class OutboxDispatcher {
                                 // a full batch: more may be due, go on without waiting for the next tick
                             }
                         } catch (Exception e) {
-                            LOG.warn("target={} outbox drain failed: {}", target.name(), e.getMessage());
+                            LOG.warn("target={} outbox drain failed: {}", target.name(), e.toString());
                         } finally {
                             running.set(false);
                         }
@@ -106,10 +106,10 @@ public final class OutboxDispatcher {
         // A row the receiver took is recorded delivered later, with the rest of the batch in one transaction (one
         // commit per batch, not per row). One verification's next row is only sent once its previous row is
         // recorded: a crash can never make the receiver see an older event again after a newer one.
-        List<Future<Delivered>> running = new ArrayList<>();
+        List<Future<Unrecorded>> running = new ArrayList<>();
         for (List<Outbox.Row> verification : byVerification.values()) {
             running.add(pool.submit(() -> {
-                Delivered previous = null;
+                Unrecorded previous = null;
                 for (Outbox.Row row : verification) {
                     if (previous != null) {
                         settled(outbox.delivered(previous.row().id(), previous.status()), target, previous.row());
@@ -123,15 +123,16 @@ public final class OutboxDispatcher {
                 return previous;
             }));
         }
-        List<Delivered> unrecorded = new ArrayList<>();
-        for (Future<Delivered> f : running) {
-            Delivered delivered = f.get();
+        List<Unrecorded> unrecorded = new ArrayList<>();
+        for (Future<Unrecorded> f : running) {
+            Unrecorded delivered = f.get();
             if (delivered != null) {
                 unrecorded.add(delivered);
             }
         }
         if (!unrecorded.isEmpty()) {
-            List<Boolean> written = outbox.deliveredAll(unrecorded.stream().map(d -> Map.entry(d.row().id(), d.status())).toList());
+            List<Boolean> written = outbox.deliveredAll(unrecorded.stream()
+                    .map(d -> new Outbox.Delivered(d.row().id(), d.status())).toList());
             for (int i = 0; i < unrecorded.size(); i++) {
                 settled(written.get(i), target, unrecorded.get(i).row());
             }
@@ -140,14 +141,14 @@ public final class OutboxDispatcher {
     }
 
     /** A row its receiver took (2xx), not yet recorded in the outbox. */
-    record Delivered(Outbox.Row row, Integer status) {
+    record Unrecorded(Outbox.Row row, Integer status) {
     }
 
     /**
      * One attempt. A 2xx is returned for the caller to record (with others, in one transaction); every other
      * outcome is recorded before it returns null.
      */
-    Delivered deliver(TargetDefinition target, Outbox.Row row) {
+    Unrecorded deliver(TargetDefinition target, Outbox.Row row) {
         long started = System.nanoTime();
         Exchange result = producer().send("direct:notify-" + target.type().name().toLowerCase(), exchange -> {
             exchange.setVariable("target", target);
@@ -164,7 +165,7 @@ public final class OutboxDispatcher {
         switch (outcome.kind) {
             case DELIVERED -> {
                 LOG.info("target={} event={} outcome=delivered attempt={} status={} ms={}", target.name(), row.eventId(), attempt, outcome.status, ms);
-                return new Delivered(row, outcome.status);
+                return new Unrecorded(row, outcome.status);
             }
             case GONE -> {
                 // disable first: no other worker may send to a receiver that said it is gone once the row reads dead
