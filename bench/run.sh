@@ -44,7 +44,7 @@ trap cleanup EXIT
 
 ROUTER_PORT=18080; MGMT_PORT=19876; RECEIVER_PORT=18090
 # the small-footprint settings the README recommends (override with BENCH_JAVA_OPTS)
-JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx112m -Xmn64m -XX:+UseSerialGC -XX:TrimNativeHeapInterval=5000}"
+JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx112m -Xmn64m -XX:SurvivorRatio=4 -XX:+UseSerialGC -XX:TrimNativeHeapInterval=5000}"
 mkdir -p "$work/routes"; cp routes/*.yaml "$work/routes/"
 cat > "$work/routes/bare.yaml" <<'YAML'
 - route:
