@@ -44,6 +44,59 @@ class DurabilityTest {
     }
 
     @Test
+    void retriesMixedIntoABurstOfNewDeliveriesAreRecognisedAndNothingIsWrittenTwice() throws Exception {
+        try (RunningRouter router = RunningRouter.start(RunningRouter.tempDir("burst"))) {
+            Map<String, Long> original = new java.util.HashMap<>();
+            for (int i = 0; i < 20; i++) {
+                byte[] body = didit("retry-" + i);
+                original.put("retry-" + i, json(router.post("/webhooks/didit", body, Signer.diditRaw(body))).get("id").asLong());
+            }
+            // one burst, so that group commits mix retries of stored deliveries, new deliveries, and a new delivery
+            // sent twice at once
+            java.util.List<String> sessions = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                sessions.add("new-" + i);
+                sessions.add("new-" + i);
+                sessions.add("retry-" + (i % 20));
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(32);
+            try {
+                java.util.List<java.util.concurrent.Future<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+                for (String session : sessions) {
+                    byte[] body = didit(session);
+                    answers.add(pool.submit(() -> router.post("/webhooks/didit", body, Signer.diditRaw(body))));
+                }
+                Map<String, Long> idOf = new java.util.HashMap<>();
+                int fresh = 0;
+                for (int i = 0; i < sessions.size(); i++) {
+                    HttpResponse<String> answer = answers.get(i).get();
+                    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                    long id = json(answer).get("id").asLong();
+                    String session = sessions.get(i);
+                    if (session.startsWith("retry-")) {
+                        assertThat(json(answer).get("duplicate").asBoolean()).isTrue();
+                        assertThat(id).isEqualTo(original.get(session));
+                    } else {
+                        fresh += json(answer).get("duplicate").asBoolean() ? 0 : 1;
+                        assertThat(idOf.computeIfAbsent(session, k -> id)).as("both copies of " + session).isEqualTo(id);
+                    }
+                }
+                assertThat(fresh).isEqualTo(40);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(router.count("select count(*) from inbox")).isEqualTo(60);
+            assertThat(router.count("select count(*) from canonical_event")).isEqualTo(60);
+            assertThat(router.count("select count(*) from inbox where processed_at is null")).isZero();
+        }
+    }
+
+    static byte[] didit(String session) {
+        return ("{\"session_id\":\"" + session + "\",\"status\":\"Approved\",\"created_at\":1727681886,\"vendor_data\":\"u\"}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void aDeliveryAcceptedButNeverMappedIsMappedAfterRestart() throws Exception {
         Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("recovery"));
         byte[] body = fixture("didit/approved.json");
