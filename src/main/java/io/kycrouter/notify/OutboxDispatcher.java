@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -124,10 +125,15 @@ public final class OutboxDispatcher {
             }));
         }
         List<Unrecorded> unrecorded = new ArrayList<>();
+        ExecutionException failed = null;
         for (Future<Unrecorded> f : running) {
-            Unrecorded delivered = f.get();
-            if (delivered != null) {
-                unrecorded.add(delivered);
+            try {
+                Unrecorded delivered = f.get();
+                if (delivered != null) {
+                    unrecorded.add(delivered);
+                }
+            } catch (ExecutionException e) { // one verification failed: the others' 2xx are still recorded
+                failed = failed == null ? e : failed;
             }
         }
         if (!unrecorded.isEmpty()) {
@@ -136,6 +142,9 @@ public final class OutboxDispatcher {
             for (int i = 0; i < unrecorded.size(); i++) {
                 settled(written.get(i), target, unrecorded.get(i).row());
             }
+        }
+        if (failed != null) {
+            throw failed;
         }
         return rows.size();
     }
