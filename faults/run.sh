@@ -6,6 +6,7 @@
 #   database unreachable under load       DatabaseOutageTest (network to the database cut, then mended)
 #   slow database under load              DatabaseOutageTest (300 ms per round trip: 503s, nothing lost)
 #   notifier target down, then back       TargetOutageTest
+#   disk of the embedded H2 full, freed   DiskFullTest (a small tmpfs; needs root, skipped elsewhere)
 #
 #   faults/run.sh [--postgres] [--load-ms 10000] [--outage-ms 30000]
 #

@@ -70,8 +70,17 @@ final class FaultRig implements AutoCloseable {
 
     /** @param cuttable put the database behind a {@link TcpProxy} (an H2 server, or PostgreSQL) so it can be cut */
     FaultRig(String name, TestReceiver receiver, String extraConfig, boolean cuttable) throws Exception {
+        this(name, receiver, extraConfig, cuttable, null);
+    }
+
+    /** A rig on an embedded H2 file under {@code h2Dir} (a small file system the test fills up). */
+    FaultRig(String name, TestReceiver receiver, Path h2Dir) throws Exception {
+        this(name, receiver, "", false, h2Dir);
+    }
+
+    private FaultRig(String name, TestReceiver receiver, String extraConfig, boolean cuttable, Path h2Dir) throws Exception {
         this.dir = RunningRouter.tempDir(name);
-        String postgres = System.getProperty("kyc.test.postgres");
+        String postgres = h2Dir != null ? null : System.getProperty("kyc.test.postgres");
         int dbPort;
         if (postgres != null && !postgres.isBlank()) {
             dbUrl = PostgresDatabases.create(postgres);
@@ -84,7 +93,7 @@ final class FaultRig implements AutoCloseable {
             dbUser = "sa";
             dbPort = h2Server.getPort();
         } else {
-            dbUrl = "jdbc:h2:file:" + dir.resolve("kyc");
+            dbUrl = "jdbc:h2:file:" + (h2Dir != null ? h2Dir : dir).resolve("kyc");
             dbUser = "sa";
             h2Server = null;
             dbPort = -1;
