@@ -56,7 +56,8 @@ public final class RouterMetrics {
     /** Outbox gauges per target, read from the database at most every few seconds whatever the scrape rate. */
     public void outboxGauges(Targets targets, Outbox outbox) {
         // gauges hold their object weakly: strongReference, or the snapshot is collected and they read NaN
-        OutboxSnapshot snapshot = new OutboxSnapshot(outbox, Duration.ofSeconds(5));
+        OutboxSnapshot snapshot = new OutboxSnapshot(outbox, targets.all().stream().map(TargetDefinition::name).toList(),
+                Duration.ofSeconds(5));
         for (TargetDefinition target : targets.all()) {
             String name = target.name();
             Gauge.builder("kyc.outbox.pending", snapshot, s -> s.get(name)[0])
@@ -71,12 +72,14 @@ public final class RouterMetrics {
     /** A cached read of the outbox's depth, age and dead letters per target. */
     static final class OutboxSnapshot {
         private final Outbox outbox;
+        private final java.util.List<String> targets;
         private final long maxAgeNanos;
         private volatile Map<String, long[]> values = Map.of();
         private volatile long readAt;
 
-        OutboxSnapshot(Outbox outbox, Duration maxAge) {
+        OutboxSnapshot(Outbox outbox, java.util.List<String> targets, Duration maxAge) {
             this.outbox = outbox;
+            this.targets = targets;
             this.maxAgeNanos = maxAge.toNanos();
             this.readAt = System.nanoTime() - maxAgeNanos - 1;
         }
@@ -86,7 +89,7 @@ public final class RouterMetrics {
                 synchronized (this) {
                     if (System.nanoTime() - readAt > maxAgeNanos) {
                         try {
-                            values = outbox.depth();
+                            values = outbox.depth(targets);
                         } catch (RuntimeException e) {
                             // database away: keep the last values
                         }
