@@ -92,13 +92,16 @@ public final class Database {
     }
 
     /**
-     * An embedded H2 file database writes its file at every commit. H2's own default (WRITE_DELAY=500) keeps
-     * committed transactions in memory for up to half a second, and a kill -9 or crash loses them: deliveries the
-     * vendor was already told were accepted. Group commit keeps the cost of this low. An explicit WRITE_DELAY in
-     * the URL is respected.
+     * An H2 database writes its file at every commit. H2's own default (WRITE_DELAY=500) keeps committed
+     * transactions in memory for up to half a second, and a kill -9 or crash loses them: deliveries the vendor was
+     * already told were accepted. This holds for every H2 URL that is not in-memory: an explicit {@code file:}, an
+     * implicit file path ({@code jdbc:h2:./data/kyc}) and an H2 server ({@code tcp:}, {@code ssl:}; the setting is
+     * applied by the server when it opens the database). Group commit keeps the cost of this low. An explicit
+     * WRITE_DELAY in the URL is respected.
      */
     static String durable(String url) {
-        if (!url.startsWith("jdbc:h2:file:") || url.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=")) {
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        if (!upper.startsWith("JDBC:H2:") || upper.startsWith("JDBC:H2:MEM:") || upper.contains(";WRITE_DELAY=")) {
             return url;
         }
         return url + ";WRITE_DELAY=0";
