@@ -57,11 +57,7 @@ class DiskFullTest {
             }
             FaultRig.Figures f = rig.figures();
             System.out.println(f.line("disk full under load") + " answers=" + rig.answers);
-            assertThat(f.lost).as("acknowledged but not stored").isZero();
-            assertThat(f.stored).as("stored once each: every acknowledged delivery and nothing else").isEqualTo(f.acknowledged);
-            assertThat(f.unmapped).isZero();
-            assertThat(f.undelivered).isZero();
-            assertThat(f.outOfOrder).isZero();
+            f.assertStoredOnceMappedDeliveredInOrder();
         } finally {
             run("umount", "-l", disk.toString());
         }

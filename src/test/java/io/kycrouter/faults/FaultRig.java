@@ -31,6 +31,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * What the fault tests share: a router process on the embedded default (an H2 file, opened by nobody else) or,
  * in the PostgreSQL profile, on a fresh PostgreSQL database; an HTTP notifier target; senders that post signed
@@ -307,6 +309,16 @@ final class FaultRig implements AutoCloseable {
         long undelivered;
         long duplicated;
         long outOfOrder;
+
+        /** After a fault the router recovers from in place: nothing lost, each delivery stored once, mapped, delivered in order. */
+        void assertStoredOnceMappedDeliveredInOrder() {
+            assertThat(lost).as("acknowledged but not stored").isZero();
+            assertThat(stored).as("stored once each: every acknowledged delivery and nothing else")
+                    .isEqualTo(acknowledged);
+            assertThat(unmapped).isZero();
+            assertThat(undelivered).isZero();
+            assertThat(outOfOrder).isZero();
+        }
 
         String line(String fault) {
             return "FAULT " + fault + ": acknowledged=" + acknowledged + " refused=" + refused + " stored=" + stored
