@@ -63,13 +63,13 @@ public final class Outbox {
         List<Row> candidates = new ArrayList<>();
         List<Row> claimed = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
+            if (disabled(c, target.name())) {
+                return claimed; // its receiver answered 410 Gone: nothing is sent until an operator enables it
+            }
             // an earlier delivery of a vendor not mapped yet (a database failure interrupted it; the inbox recovery
             // will map it) may be of the same verification: an ordered target waits for it, unless the recovery has
             // given up on it. Read once per claim (normally nothing), not as a subquery per candidate row, whose plan
             // H2 may turn into a scan of the inbox.
-            if (disabled(c, target.name())) {
-                return claimed; // its receiver answered 410 Gone: nothing is sent until an operator enables it
-            }
             Map<String, Long> unmapped = target.ordered() ? firstUnmapped(c) : Map.of();
             String sql = "select " + COLUMNS + " from outbox o join canonical_event c on c.event_id = o.event_id"
                     // coalesce: the time test must not pick (state, next_attempt_at) as the index to read; the rows are

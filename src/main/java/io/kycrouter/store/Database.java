@@ -49,23 +49,26 @@ public final class Database {
     }
 
     public static void migrate(HikariDataSource dataSource) {
+        String product = productName(dataSource);
         try {
             Flyway.configure()
                     .dataSource(dataSource)
                     // the shared schema, and what one database needs alone (db/vendor/h2, db/vendor/postgresql)
-                    .locations("classpath:db/migration", "classpath:db/vendor/" + vendor(dataSource))
+                    .locations("classpath:db/migration", "classpath:db/vendor/" + product.toLowerCase(java.util.Locale.ROOT).replace(" ", ""))
                     .load()
                     .migrate();
         } catch (FlywayException e) {
             throw new ConfigException("database migration failed: " + e.getMessage());
         }
-        warnWithoutAutovacuum(dataSource);
+        if ("PostgreSQL".equals(product)) {
+            warnWithoutAutovacuum(dataSource);
+        }
     }
 
-    /** The database's folder of its own migrations: its JDBC product name in lower case, without spaces. */
-    private static String vendor(DataSource dataSource) {
+    /** The JDBC product name ("H2", "PostgreSQL"); its own migrations are under db/vendor/<name in lower case>. */
+    private static String productName(DataSource dataSource) {
         try (Connection c = dataSource.getConnection()) {
-            return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).replace(" ", "");
+            return c.getMetaData().getDatabaseProductName();
         } catch (SQLException e) {
             throw new ConfigException("cannot read the database product: " + e.getMessage());
         }
@@ -76,15 +79,11 @@ public final class Database {
      * PostgreSQL never reclaims them, and never refreshes the statistics its plans depend on.
      */
     private static void warnWithoutAutovacuum(DataSource dataSource) {
-        try (Connection c = dataSource.getConnection()) {
-            if (!"PostgreSQL".equals(c.getMetaData().getDatabaseProductName())) {
-                return;
-            }
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("show autovacuum")) {
-                if (rs.next() && "off".equalsIgnoreCase(rs.getString(1))) {
-                    LOG.warn("PostgreSQL runs with autovacuum = off: the outbox's dead rows are never reclaimed and its"
-                            + " statistics go stale; turn autovacuum on, or VACUUM ANALYZE outbox regularly");
-                }
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("show autovacuum")) {
+            if (rs.next() && "off".equalsIgnoreCase(rs.getString(1))) {
+                LOG.warn("PostgreSQL runs with autovacuum = off: the outbox's dead rows are never reclaimed and its"
+                        + " statistics go stale; turn autovacuum on, or VACUUM ANALYZE outbox regularly");
             }
         } catch (SQLException e) {
             LOG.debug("could not read the autovacuum setting: {}", e.getMessage());

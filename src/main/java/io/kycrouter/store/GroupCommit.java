@@ -67,23 +67,13 @@ public final class GroupCommit<T, R> implements AutoCloseable {
 
     /** Writes the item with whatever else is waiting; returns once committed. */
     public R submit(T item) {
-        return await(enqueue(item));
-    }
-
-    /** Queues the item; the future completes when its batch committed (or failed). */
-    private CompletableFuture<R> enqueue(T item) {
         if (closed) {
-            return CompletableFuture.failedFuture(new StoreUnavailable(name + ": the router is stopping", null));
+            throw new StoreUnavailable(name + ": the router is stopping", null);
         }
         Pending<T, R> pending = new Pending<>(item, new CompletableFuture<>());
         queue.add(pending);
-        return pending.result();
-    }
-
-    /** Waits for a queued item's commit, at most the configured wait; a failure is a {@link StoreUnavailable}. */
-    private R await(CompletableFuture<R> result) {
         try {
-            return result.get(waitMillis, TimeUnit.MILLISECONDS);
+            return pending.result().get(waitMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;

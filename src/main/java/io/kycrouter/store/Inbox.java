@@ -20,6 +20,8 @@ import java.util.Map;
  */
 public final class Inbox {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("kyc.inbox");
+
     /** The outcome of storing a delivery: the inbox row id, and whether it was already there. */
     public record Stored(long id, boolean duplicate) {
     }
@@ -55,8 +57,9 @@ public final class Inbox {
     }
 
     /**
-     * One batch insert. A key repeated within the batch is inserted once (the repeats are duplicates of it); a key
-     * already in the table fails the batch, which {@link Intake}'s group commit then writes row by row ({@link #storeAlone}).
+     * One batch insert. A key already in the table is found first and answered as a duplicate of its row; a key
+     * repeated within the batch is inserted once (the repeats are duplicates of it). A key another instance inserts
+     * meanwhile still fails the batch, which {@link Intake}'s group commit then writes row by row ({@link #storeAlone}).
      */
     static List<Stored> insertAll(Connection c, List<Incoming> items) throws SQLException {
         // a vendor's retry of a delivery already stored (normal: its first answer was lost or late) is found
@@ -218,7 +221,7 @@ public final class Inbox {
         try {
             markFailed(id, error, permanent);
         } catch (RuntimeException down) {
-            org.slf4j.LoggerFactory.getLogger("kyc.inbox").warn("inbox={} could not record the failure: {}", id, down.getMessage());
+            LOG.warn("inbox={} could not record the failure: {}", id, down.getMessage());
         }
     }
 
