@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || { echo "install wrk (apt-get install wrk)"; exit 1; }; }
-if [ ! -f target/kyc-webhook-router.jar ] || [ -n "$(find src routes pom.xml -newer target/kyc-webhook-router.jar -type f 2>/dev/null | head -1)" ]; then
+if [ ! -f target/kyc-webhook-router.jar ] || [ ! -f target/kyc-webhook-router.jsa ] || [ -n "$(find src routes pom.xml -newer target/kyc-webhook-router.jar -type f 2>/dev/null | head -1)" ]; then
   mvn -B -q -DskipTests clean package
 fi
 
@@ -93,7 +93,7 @@ KYC_CONFIG="$work/application.properties" KYC_ROUTES_DIR="$work/routes" KYC_HTTP
 KYC_DB_URL="$DB_URL" KYC_DB_USER="$DB_USER" KYC_LOG_LEVEL=WARN \
 KYC_SUMSUB_SECRET=bench-sumsub KYC_DIDIT_SECRET=bench-didit KYC_DIDIT_TIMESTAMP_TOLERANCE=86400 KYC_TREEZOR_SECRET=bench-treezor \
 KYC_ARGOS_TOKEN=bench-argos KYC_VERATAD_USER=bench KYC_VERATAD_PASSWORD=bench-veratad \
-  MALLOC_ARENA_MAX=2 java $JAVA_OPTS -jar target/kyc-webhook-router.jar > "$work/router.log" 2>&1 & echo $! > "$work/router.pid"
+  MALLOC_ARENA_MAX=2 java -XX:SharedArchiveFile=target/kyc-webhook-router.jsa $JAVA_OPTS -jar target/kyc-webhook-router.jar > "$work/router.log" 2>&1 & echo $! > "$work/router.pid"
 until curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ROUTER_PORT/bench/bare" 2>/dev/null | grep -q 200; do
   kill -0 "$(cat "$work/router.pid")" 2>/dev/null || { echo "the router did not start:"; tail -20 "$work/router.log"; exit 1; }
   sleep 0.02
