@@ -127,7 +127,7 @@ drain() { # waits until the notifier target has every event; prints how long tha
   fi
 }
 
-echo "kyc-webhook-router benchmark: $DB_NAME, wrk on the same $(nproc) cores, loopback, $(java -version 2>&1 | head -1), $JAVA_OPTS"
+echo "kyc-webhook-router benchmark: $DB_NAME, wrk on the same $(nproc) cores, loopback, $(java -version 2>&1 | head -1), $JAVA_OPTS, class-data-sharing archive"
 echo "start-up to the first 200: $STARTUP_MS ms"
 wrk -t2 -c"$CONNECTIONS" -d5s -s "$work/bare.lua" "http://127.0.0.1:$ROUTER_PORT/bench/bare" >/dev/null
 run bare "$work/bare.lua" "http://127.0.0.1:$ROUTER_PORT/bench/bare" "$CONNECTIONS" "$SECONDS_RUN"
