@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -89,17 +91,17 @@ public final class CanonicalEventBuilder {
     static String eventId(String vendor, String eventKey, Instant receivedAt) {
         byte[] hash;
         try {
-            hash = java.security.MessageDigest.getInstance("SHA-256").digest((vendor + "\n" + eventKey).getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            hash = MessageDigest.getInstance("SHA-256").digest((vendor + "\n" + eventKey).getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e); // every Java platform has SHA-256
         }
         long millis = receivedAt.toEpochMilli() & 0xFFFF_FFFF_FFFFL;
         long high = millis << 16 | 0x7000L | (hash[0] & 0x0FL) << 8 | (hash[1] & 0xFFL);
-        long low = 0x8000_0000_0000_0000L;
+        long low = 0;
         for (int i = 2; i < 10; i++) {
-            low |= (hash[i] & 0xFFL) << (8 * (9 - i));
+            low = low << 8 | (hash[i] & 0xFFL);
         }
-        low = 0x8000_0000_0000_0000L | (low & 0x3FFF_FFFF_FFFF_FFFFL);
+        low = 0x8000_0000_0000_0000L | (low & 0x3FFF_FFFF_FFFF_FFFFL); // variant 10
         return new UUID(high, low).toString();
     }
 
