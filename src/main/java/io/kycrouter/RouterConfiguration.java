@@ -12,6 +12,7 @@ import io.kycrouter.observe.DatabaseHealthCheck;
 import io.kycrouter.observe.RouterMetrics;
 import io.kycrouter.notify.Outbox;
 import io.kycrouter.notify.OutboxDispatcher;
+import io.kycrouter.notify.OutboxHandoff;
 import io.kycrouter.notify.Targets;
 import io.kycrouter.security.VendorAuthenticator;
 import io.kycrouter.store.Database;
@@ -66,7 +67,10 @@ public class RouterConfiguration implements CamelConfiguration {
         int maxBatch = (int) kyc.number("db.group-commit.max-batch", 64);
         Duration commitWait = Duration.ofMillis(kyc.number("db.group-commit.wait-ms", 10_000));
         Inbox inbox = new Inbox(dataSource);
-        EventStore events = new EventStore(dataSource, new ObjectMapper(), targets, maxBatch, commitWait);
+        // outbox rows claimed as they are written and handed to the dispatcher in memory (kyc.notify.handoff-capacity)
+        OutboxHandoff handoff = new OutboxHandoff(Duration.ofMillis(kyc.number("notify.claim-lease-ms", 60_000)),
+                (int) kyc.number("notify.handoff-capacity", 2_000));
+        EventStore events = new EventStore(dataSource, new ObjectMapper(), targets, handoff, maxBatch, commitWait);
         onStop(context, events::close);
         int recoveryMaxAttempts = (int) kyc.number("inbox.recovery-max-attempts", 20);
         Outbox outbox = new Outbox(dataSource, recoveryMaxAttempts, maxBatch, commitWait);
@@ -74,8 +78,7 @@ public class RouterConfiguration implements CamelConfiguration {
 
         int workers = Math.max(1, targets.all().size());
         ExecutorService notifyPool = context.getExecutorServiceManager().newThreadPool(this, "kyc-notify", workers, workers);
-        OutboxDispatcher dispatcher = new OutboxDispatcher(context, targets, outbox, notifyPool,
-                Duration.ofMillis(kyc.number("notify.claim-lease-ms", 60_000)), metrics);
+        OutboxDispatcher dispatcher = new OutboxDispatcher(context, targets, outbox, handoff, notifyPool, metrics);
         metrics.outboxGauges(targets, outbox);
         onStop(context, dispatcher::release); // added after the pool: stopped before it, while the database is open
 
@@ -86,11 +89,11 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("dataSource", dataSource);
         context.getRegistry().bind("vendorRegistry", vendors);
         // the ingress stores each delivery with its event (group commit); stopped before the dispatcher and the pool
-        Intake intake = new Intake(dataSource, inbox, events, clock, dispatcher::dispatch, maxBatch, commitWait);
+        Intake intake = new Intake(dataSource, inbox, events, clock, handoff, dispatcher::dispatch, maxBatch, commitWait);
         onStop(context, intake::close);
         context.getRegistry().bind("ingress", new Ingress(vendors,
                 new VendorAuthenticator(clock, vendors.devAcceptUnauthenticated()), intake, json, clock, metrics));
-        context.getRegistry().bind("canonical", new Canonicalizer(events, inbox, dispatcher::dispatch));
+        context.getRegistry().bind("canonical", new Canonicalizer(events, inbox, dispatcher::poll));
         context.getRegistry().bind("inboxRecovery", new InboxRecovery(inbox, json, clock,
                 Duration.ofMillis(kyc.number("inbox.recovery-grace-ms", 30_000)),
                 recoveryMaxAttempts,

@@ -24,12 +24,16 @@ import static io.kycrouter.store.Inbox.utc;
  */
 public final class Outbox {
 
-    /** A claimed delivery: the outbox row and the canonical event it carries. */
-    public record Row(long id, String eventId, String target, String vendor, String verificationId, int attempts,
-                      Instant createdAt, String payload) {
+    /**
+     * A claimed delivery: the outbox row and the canonical event it carries. {@code eventSeq} orders one
+     * verification's rows (the inbox id: the order the deliveries were received in).
+     */
+    public record Row(long id, String eventId, String target, String vendor, String verificationId, long eventSeq,
+                      int attempts, Instant createdAt, String payload) {
     }
 
-    private static final String COLUMNS = "o.id, o.event_id, o.target, o.vendor, o.verification_id, o.attempts, o.created_at, c.payload";
+    private static final String COLUMNS = "o.id, o.event_id, o.target, o.vendor, o.verification_id, o.event_seq, o.attempts,"
+            + " o.created_at, c.payload";
 
     /** A row its receiver took, with the receiver's status (null for a Kafka target). */
     public record Delivered(long id, Integer status) {
@@ -95,7 +99,7 @@ public final class Outbox {
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         candidates.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getInt(6), rs.getObject(7, OffsetDateTime.class).toInstant(), rs.getString(8)));
+                                rs.getLong(6), rs.getInt(7), rs.getObject(8, OffsetDateTime.class).toInstant(), rs.getString(9)));
                     }
                 }
             }
@@ -120,6 +124,85 @@ public final class Outbox {
             throw new StoreUnavailable("outbox claim failed: " + e.getMessage(), e);
         }
         return claimed;
+    }
+
+    /**
+     * Of rows {@code instance} claimed when it wrote them (see {@link OutboxHandoff}), those that may be sent now,
+     * in the order given. The others are given back (their claim cleared) for the claim query to take in turn:
+     * all of them while the target is disabled; for an ordered target, a row behind an earlier delivery of its
+     * vendor still to be mapped, or behind an earlier pending row of its verification that is not ahead of it in
+     * this batch. The same tests as {@link #claim}, read in the same order (the inbox before the outbox, so that
+     * a recovery committing in between is seen in one or the other), without the claim's join and commit.
+     */
+    public List<Row> admit(TargetDefinition target, String instance, List<Row> rows) {
+        List<Row> admitted = new ArrayList<>(rows.size());
+        List<Row> back = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            if (disabled(c, target.name())) {
+                back.addAll(rows);
+            } else if (!target.ordered()) {
+                admitted.addAll(rows);
+            } else {
+                Map<String, Long> unmapped = firstUnmapped(c);
+                Map<String, List<Row>> byVerification = new LinkedHashMap<>();
+                for (Row row : rows) {
+                    Long first = unmapped.get(row.vendor());
+                    if (first != null && row.eventSeq() > first) {
+                        back.add(row);
+                    } else {
+                        byVerification.computeIfAbsent(row.vendor() + '\n' + row.verificationId(), k -> new ArrayList<>()).add(row);
+                    }
+                }
+                try (PreparedStatement s = c.prepareStatement("select id from outbox where target = ? and vendor = ?"
+                        + " and verification_id = ? and state = 'pending' order by event_seq fetch first ? rows only")) {
+                    for (List<Row> verification : byVerification.values()) {
+                        verification.sort(java.util.Comparator.comparingLong(Row::eventSeq));
+                        Row head = verification.get(0);
+                        s.setString(1, target.name());
+                        s.setString(2, head.vendor());
+                        s.setString(3, head.verificationId());
+                        s.setInt(4, verification.size());
+                        int i = 0;
+                        try (ResultSet rs = s.executeQuery()) {
+                            while (rs.next() && i < verification.size() && rs.getLong(1) == verification.get(i).id()) {
+                                i++;
+                            }
+                        }
+                        admitted.addAll(verification.subList(0, i)); // the verification's earliest pending rows, in order
+                        back.addAll(verification.subList(i, verification.size()));
+                    }
+                }
+            }
+            if (!back.isEmpty()) {
+                giveBack(c, instance, back);
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailable("outbox admission failed: " + e.getMessage(), e);
+        }
+        return admitted;
+    }
+
+    /** Clears this instance's claims of the rows: the claim query may take them at once. */
+    public void giveBack(String instance, List<Row> rows) {
+        try (Connection c = dataSource.getConnection()) {
+            giveBack(c, instance, rows);
+        } catch (SQLException e) {
+            throw new StoreUnavailable("outbox claim release failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void giveBack(Connection c, String instance, List<Row> rows) throws SQLException {
+        inTransaction(c, () -> {
+            try (PreparedStatement s = c.prepareStatement("update outbox set claimed_by = null, claimed_until = null"
+                    + " where id = ? and claimed_by = ? and state = 'pending'")) {
+                for (Row row : rows) {
+                    s.setLong(1, row.id());
+                    s.setString(2, instance);
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+        });
     }
 
     /**

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -39,21 +38,25 @@ public final class OutboxDispatcher {
     private final Outbox outbox;
     private final ExecutorService workers;
     private final Duration lease;
-    private final String instance = UUID.randomUUID().toString();
+    private final OutboxHandoff handoff;
+    private final String instance;
     private final Map<String, AtomicBoolean> busy = new ConcurrentHashMap<>();
+    private final Map<String, AtomicBoolean> polls = new ConcurrentHashMap<>();
     private final Map<String, ExecutorService> pools = new ConcurrentHashMap<>();
     private volatile ProducerTemplate producer;
 
     private final RouterMetrics metrics;
 
-    public OutboxDispatcher(CamelContext context, Targets targets, Outbox outbox, ExecutorService workers, Duration lease,
-                            RouterMetrics metrics) {
+    public OutboxDispatcher(CamelContext context, Targets targets, Outbox outbox, OutboxHandoff handoff,
+                            ExecutorService workers, RouterMetrics metrics) {
         this.metrics = metrics;
         this.context = context;
         this.targets = targets;
         this.outbox = outbox;
+        this.handoff = handoff;
+        this.instance = handoff.instance();
         this.workers = workers;
-        this.lease = lease;
+        this.lease = handoff.lease();
         LOG.info("outbox dispatcher instance {} (claims last {} s)", instance, lease.toSeconds());
         for (TargetDefinition target : targets.all()) {
             Duration attempt = target.connectTimeout().plus(target.readTimeout());
@@ -65,38 +68,114 @@ public final class OutboxDispatcher {
         }
     }
 
-    /** Starts a drain of every target that has no drain running. Never blocks on a delivery. */
+    /**
+     * Starts the worker of every target that has none running, to send what was handed over in memory. Never
+     * blocks on a delivery. Called after new events were stored.
+     */
     public void dispatch() {
         for (TargetDefinition target : targets.all()) {
-            AtomicBoolean running = busy.computeIfAbsent(target.name(), n -> new AtomicBoolean());
-            if (running.compareAndSet(false, true)) {
+            start(target);
+        }
+    }
+
+    /**
+     * The timer's call (kyc.notify.poll-period-ms): also looks in the database for due rows: retries whose time
+     * came, rows written unclaimed (a full handoff, the inbox recovery, a replay), claims that lapsed.
+     */
+    public void poll() {
+        for (TargetDefinition target : targets.all()) {
+            pollDue(target).set(true);
+            start(target);
+        }
+    }
+
+    private void start(TargetDefinition target) {
+        AtomicBoolean running = busy.computeIfAbsent(target.name(), n -> new AtomicBoolean());
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            workers.submit(() -> {
+                boolean failed = false;
                 try {
-                    workers.submit(() -> {
-                        try {
-                            while (drain(target) == target.batchSize() && context.getStatus().isStarted()) {
-                                // a full batch: more may be due, go on without waiting for the next tick
-                            }
-                        } catch (Exception e) {
-                            LOG.warn("target={} outbox drain failed: {}", target.name(), e.toString());
-                        } finally {
-                            running.set(false);
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    running.set(false); // executor shutting down
+                    work(target);
+                } catch (Exception e) {
+                    failed = true; // the next tick tries again
+                    LOG.warn("target={} outbox drain failed: {}", target.name(), e.toString());
+                } finally {
+                    running.set(false);
                 }
+                // rows handed over while this worker was finishing would otherwise wait for the next tick
+                if (!failed && !handoff.isEmpty(target.name()) && context.getStatus().isStarted()) {
+                    start(target);
+                }
+            });
+        } catch (RuntimeException e) {
+            running.set(false); // executor shutting down
+        }
+    }
+
+    /**
+     * Sends the target's rows until none is left: batches handed over in memory and, when a poll is due, batches
+     * claimed from the database, taken in turn so that neither waits on the other.
+     */
+    private void work(TargetDefinition target) throws Exception {
+        AtomicBoolean pollDue = pollDue(target);
+        while (context.getStatus().isStarted()) {
+            boolean worked = false;
+            if (pollDue.getAndSet(false)) {
+                List<Outbox.Row> claimed = outbox.claim(target, instance, lease, target.batchSize());
+                if (claimed.size() == target.batchSize()) {
+                    pollDue.set(true); // a full batch: more may be due, go on without waiting for the next tick
+                }
+                send(target, claimed);
+                worked = true;
+            }
+            List<OutboxHandoff.Claimed> handed = handoff.take(target.name(), target.batchSize());
+            if (!handed.isEmpty()) {
+                sendHanded(target, handed);
+                worked = true;
+            }
+            if (!worked) {
+                return;
             }
         }
     }
 
     /**
-     * Claims a batch and delivers it with up to {@code concurrency} requests in flight: different verifications
-     * in parallel, one verification's rows one after the other, in event order.
+     * Rows claimed when they were written. One that waited past half its lease is given back rather than sent
+     * (another instance may take it once the lease ends); the others are sent once admitted (see
+     * {@link Outbox#admit}).
      */
-    private int drain(TargetDefinition target) throws Exception {
-        List<Outbox.Row> rows = outbox.claim(target, instance, lease, target.batchSize());
+    private void sendHanded(TargetDefinition target, List<OutboxHandoff.Claimed> handed) throws Exception {
+        Instant fresh = Instant.now().plus(lease.dividedBy(2));
+        List<Outbox.Row> rows = new ArrayList<>(handed.size());
+        List<Outbox.Row> stale = new ArrayList<>();
+        for (OutboxHandoff.Claimed c : handed) {
+            (c.claimedUntil().isAfter(fresh) ? rows : stale).add(c.row());
+        }
+        if (!stale.isEmpty()) {
+            outbox.giveBack(instance, stale);
+            pollDue(target).set(true);
+        }
+        List<Outbox.Row> admitted = outbox.admit(target, instance, rows);
+        if (admitted.size() < rows.size()) {
+            pollDue(target).set(true); // given back: the claim query takes them in turn
+        }
+        send(target, admitted);
+    }
+
+    private AtomicBoolean pollDue(TargetDefinition target) {
+        return polls.computeIfAbsent(target.name(), n -> new AtomicBoolean());
+    }
+
+    /**
+     * Delivers claimed rows with up to {@code concurrency} requests in flight: different verifications in
+     * parallel, one verification's rows one after the other, in event order.
+     */
+    private void send(TargetDefinition target, List<Outbox.Row> rows) throws Exception {
         if (rows.isEmpty()) {
-            return 0;
+            return;
         }
         Map<String, List<Outbox.Row>> byVerification = new LinkedHashMap<>();
         for (Outbox.Row row : rows) {
@@ -111,7 +190,7 @@ public final class OutboxDispatcher {
         for (List<Outbox.Row> verification : byVerification.values()) {
             running.add(pool.submit(() -> {
                 Unrecorded previous = null;
-                for (Outbox.Row row : verification) {
+                for (int i = 0; i < verification.size(); i++) {
                     if (previous != null) {
                         settled(outbox.delivered(previous.row().id(), previous.status()), target, previous.row());
                         previous = null;
@@ -119,7 +198,15 @@ public final class OutboxDispatcher {
                     if (!context.getStatus().isStarted()) {
                         break; // stopping: release() gives the rest back, or the lease lapses
                     }
-                    previous = deliver(target, row);
+                    previous = deliver(target, verification.get(i));
+                    if (previous == null && target.ordered() && i + 1 < verification.size()) {
+                        // not delivered (to be retried, or dead): the verification's later rows may not overtake it;
+                        // given back, the claim query takes them in turn (only a handed-over batch holds several
+                        // rows of one verification for an ordered target)
+                        outbox.giveBack(instance, verification.subList(i + 1, verification.size()));
+                        pollDue(target).set(true);
+                        break;
+                    }
                 }
                 return previous;
             }));
@@ -146,7 +233,6 @@ public final class OutboxDispatcher {
         if (failed != null) {
             throw failed;
         }
-        return rows.size();
     }
 
     /** A row its receiver took (2xx), not yet recorded in the outbox. */
@@ -229,6 +315,7 @@ public final class OutboxDispatcher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        handoff.clear(); // their claims are given back with the others below
         try {
             outbox.release(instance);
         } catch (RuntimeException e) {

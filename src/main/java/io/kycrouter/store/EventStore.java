@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kycrouter.canonical.CanonicalStatus;
 import io.kycrouter.canonical.VerificationEvent;
+import io.kycrouter.notify.Outbox;
+import io.kycrouter.notify.OutboxHandoff;
 import io.kycrouter.notify.TargetDefinition;
 import io.kycrouter.notify.Targets;
 
@@ -33,12 +35,15 @@ public final class EventStore implements AutoCloseable {
     private final DataSource dataSource;
     private final ObjectMapper json;
     private final Targets targets;
+    private final OutboxHandoff handoff;
     private final GroupCommit<Serialized, Boolean> writer;
 
-    public EventStore(DataSource dataSource, ObjectMapper json, Targets targets, int maxBatch, Duration wait) {
+    public EventStore(DataSource dataSource, ObjectMapper json, Targets targets, OutboxHandoff handoff, int maxBatch,
+                      Duration wait) {
         this.dataSource = dataSource;
         this.json = json;
         this.targets = targets;
+        this.handoff = handoff;
         this.writer = new GroupCommit<>("events", dataSource, maxBatch, wait, this::appendAll, this::appendAlone);
     }
 
@@ -94,17 +99,19 @@ public final class EventStore implements AutoCloseable {
             markProcessed(c, event.inboxId());
             return false;
         }
-        insert(c, event, payload);
+        insert(c, event, payload, false);
         markProcessed(c, event.inboxId());
         return true;
     }
 
     /**
      * The event of a delivery stored in the same transaction (see {@link Intake}): its inbox row is new, and is
-     * written already processed, so there is nothing to check first and nothing to mark after.
+     * written already processed, so there is nothing to check first and nothing to mark after. Its outbox rows
+     * are written claimed by this instance where the handoff has room: returned, to be handed to the dispatcher
+     * once the transaction committed.
      */
-    void appendNew(Connection c, VerificationEvent event) throws SQLException {
-        insert(c, event, serialize(event));
+    List<OutboxHandoff.Claimed> appendNew(Connection c, VerificationEvent event) throws SQLException {
+        return insert(c, event, serialize(event), true);
     }
 
     private String serialize(VerificationEvent event) {
@@ -115,8 +122,12 @@ public final class EventStore implements AutoCloseable {
         }
     }
 
-    /** Appends the event, enqueues its notifications and moves its verification's state. */
-    private void insert(Connection c, VerificationEvent event, String payload) throws SQLException {
+    /**
+     * Appends the event, enqueues its notifications and moves its verification's state. With {@code claim}, the
+     * outbox rows of targets whose handoff has room are written claimed by this instance and returned.
+     */
+    private List<OutboxHandoff.Claimed> insert(Connection c, VerificationEvent event, String payload, boolean claim)
+            throws SQLException {
         Instant occurredAt = Instant.parse(event.occurredAt());
         try (PreparedStatement s = c.prepareStatement(
                 "insert into canonical_event (event_id, inbox_id, vendor, verification_id, vendor_event_type, type,"
@@ -136,20 +147,26 @@ public final class EventStore implements AutoCloseable {
         }
         // a target receives one verification's events in the order they were received (the inbox id), not in
         // the order their mappings happened to finish
-        enqueue(c, event, event.inboxId());
+        List<OutboxHandoff.Claimed> claimed = enqueue(c, event, payload, event.inboxId(), claim);
         moveState(c, event, occurredAt);
+        return claimed;
     }
 
-    private void enqueue(Connection c, VerificationEvent event, long order) throws SQLException {
+    private List<OutboxHandoff.Claimed> enqueue(Connection c, VerificationEvent event, String payload, long order,
+                                                boolean claim) throws SQLException {
         List<TargetDefinition> matching = targets.matching(event);
         if (matching.isEmpty()) {
-            return;
+            return List.of();
         }
         Instant now = Instant.now();
+        Instant until = now.plus(handoff.lease());
+        boolean[] claimedBy = new boolean[matching.size()];
         try (PreparedStatement s = c.prepareStatement(
-                "insert into outbox (event_id, event_seq, target, vendor, verification_id, state, created_at, next_attempt_at)"
-                        + " values (?,?,?,?,?,'pending',?,?)")) {
-            for (TargetDefinition target : matching) {
+                "insert into outbox (event_id, event_seq, target, vendor, verification_id, state, created_at, next_attempt_at,"
+                        + " claimed_by, claimed_until) values (?,?,?,?,?,'pending',?,?,?,?)", new String[] {"id"})) {
+            for (int i = 0; i < matching.size(); i++) {
+                TargetDefinition target = matching.get(i);
+                claimedBy[i] = claim && handoff.hasRoom(target.name());
                 s.setString(1, event.eventId());
                 s.setLong(2, order);
                 s.setString(3, target.name());
@@ -157,9 +174,27 @@ public final class EventStore implements AutoCloseable {
                 s.setString(5, event.verificationId());
                 s.setObject(6, utc(now));
                 s.setObject(7, utc(now));
+                s.setString(8, claimedBy[i] ? handoff.instance() : null);
+                s.setObject(9, claimedBy[i] ? utc(until) : null);
                 s.addBatch();
             }
             s.executeBatch();
+            if (!claim) {
+                return List.of();
+            }
+            List<OutboxHandoff.Claimed> claimed = new ArrayList<>(matching.size());
+            try (ResultSet keys = s.getGeneratedKeys()) {
+                for (int i = 0; i < matching.size(); i++) {
+                    if (!keys.next()) {
+                        throw new SQLException("the outbox insert returned " + i + " keys for " + matching.size() + " rows");
+                    }
+                    if (claimedBy[i]) {
+                        claimed.add(new OutboxHandoff.Claimed(new Outbox.Row(keys.getLong(1), event.eventId(),
+                                matching.get(i).name(), event.vendor(), event.verificationId(), order, 0, now, payload), until));
+                    }
+                }
+            }
+            return claimed;
         }
     }
 

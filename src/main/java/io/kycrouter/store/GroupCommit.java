@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -43,6 +44,7 @@ public final class GroupCommit<T, R> implements AutoCloseable {
     private final DataSource dataSource;
     private final Batch<T, R> batch;
     private final Function<T, R> single;
+    private final Consumer<List<R>> committed;
     private final int maxBatch;
     private final long waitMillis;
     private final LinkedBlockingQueue<Pending<T, R>> queue = new LinkedBlockingQueue<>();
@@ -54,6 +56,17 @@ public final class GroupCommit<T, R> implements AutoCloseable {
      * @param wait   how long a caller waits for its commit before it is told the store is unavailable
      */
     public GroupCommit(String name, DataSource dataSource, int maxBatch, Duration wait, Batch<T, R> batch, Function<T, R> single) {
+        this(name, dataSource, maxBatch, wait, batch, single, results -> { });
+    }
+
+    /**
+     * @param committed run on the writer thread after each batch committed, before its callers are released, with
+     *                  the batch's results in the order written (not after a batch was refused and written item by
+     *                  item); it must not fail
+     */
+    public GroupCommit(String name, DataSource dataSource, int maxBatch, Duration wait, Batch<T, R> batch, Function<T, R> single,
+                       Consumer<List<R>> committed) {
+        this.committed = committed;
         this.name = name;
         this.dataSource = dataSource;
         this.batch = batch;
@@ -149,6 +162,11 @@ public final class GroupCommit<T, R> implements AutoCloseable {
             return;
         }
         if (results != null) {
+            try {
+                committed.accept(results);
+            } catch (RuntimeException e) {
+                LOG.error("{} after-commit step failed", name, e);
+            }
             for (int i = 0; i < taken.size(); i++) {
                 taken.get(i).result().complete(results.get(i));
             }
