@@ -94,11 +94,13 @@ public class GenerateRequests {
                 }
             });
         }
-        Files.writeString(out, lua(requests));
+        try (java.io.Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            lua(requests, w);
+        }
     }
 
     /** Lua allows 65,536 constants per function: the tables are filled by several functions. */
-    static String lua(List<Request> requests) {
+    static void lua(List<Request> requests, java.io.Writer out) throws java.io.IOException {
         StringBuilder lua = new StringBuilder("local paths, bodies, headers = {}, {}, {}\n");
         int chunk = 10_000;
         for (int i = 0; i < requests.size(); i++) {
@@ -111,6 +113,10 @@ public class GenerateRequests {
             lua.append("headers[").append(i + 1).append("] = {[\"Content-Type\"] = \"application/json\"");
             r.headers().forEach((k, v) -> lua.append(", [\"").append(k).append("\"] = \"").append(v).append('"'));
             lua.append("}\n");
+            if (lua.length() > 1 << 20) { // written as it goes: a script of a million requests is over a gigabyte
+                out.append(lua);
+                lua.setLength(0);
+            }
         }
         lua.append("end\nfill").append((requests.size() - 1) / chunk).append("()\n");
         lua.append("""
@@ -128,7 +134,7 @@ public class GenerateRequests {
                   return wrk.format("POST", paths[i], headers[i], bodies[i])
                 end
                 """.formatted(requests.size()));
-        return lua.toString();
+        out.append(lua);
     }
 
     static String pad(Map<String, Object> body, int size) throws Exception {

@@ -70,7 +70,7 @@ else
 fi
 
 # request scripts first, so generating them does not compete with the router for the 2 cores
-gen() { java -Xmx2g -cp target/kyc-webhook-router.jar bench/GenerateRequests.java "$1" "$2" "$3" "$4"; }
+gen() { java -Xmx4g -cp target/kyc-webhook-router.jar bench/GenerateRequests.java "$1" "$2" "$3" "$4"; }
 cat > "$work/tail.lua" <<'LUA'
 init = function(args) if args[1] then counter = tonumber(args[1]) + (tid or 0) end end
 done = function(summary, latency, requests)
@@ -80,7 +80,7 @@ LUA
 gen "${BENCH_REQUESTS:-300000}" 1024 "$work/mix-1k.lua" a
 cat "$work/tail.lua" >> "$work/mix-1k.lua"
 # the warm-up has events of its own (another run id), so the measured runs still send only new events
-gen "${BENCH_WARMUP_REQUESTS:-800000}" 1024 "$work/mix-warm.lua" w
+gen "${BENCH_WARMUP_REQUESTS:-400000}" 1024 "$work/mix-warm.lua" w
 cat "$work/tail.lua" >> "$work/mix-warm.lua"
 if [ -z "$QUICK" ]; then
   gen 24000 10240 "$work/mix-10k.lua" b; cat "$work/tail.lua" >> "$work/mix-10k.lua"
@@ -139,9 +139,9 @@ run bare "$work/bare.lua" "http://127.0.0.1:$ROUTER_PORT/bench/bare" "$CONNECTIO
 # router has settled, as a long-running one would be. One wrk run of the warm-up's own events (another run id, so
 # the measured runs still send only new events; past BENCH_WARMUP_REQUESTS it sends duplicates), the rate read
 # from the router's own counter every 10 s, stopped once two windows in a row are within 5 % of each other after at
-# least 120 s (at most BENCH_WARMUP_SECONDS, 300).
+# least 120 s (at most BENCH_WARMUP_SECONDS, 180; a larger script of its own would cost wrk CPU: LuaJIT walks its tables).
 answered() { curl -s "http://127.0.0.1:$MGMT_PORT/observe/metrics" | awk '/^kyc_webhooks_received_total\{.*outcome="(accepted|duplicate)"/ {s += $2} END {printf "%.0f", s}'; }
-wrk -t2 -c"$CONNECTIONS" -d"${BENCH_WARMUP_SECONDS:-300}s" -s "$work/mix-warm.lua" "http://127.0.0.1:$ROUTER_PORT" -- 0 > "$work/warmup.txt" &
+wrk -t2 -c"$CONNECTIONS" -d"${BENCH_WARMUP_SECONDS:-180}s" -s "$work/mix-warm.lua" "http://127.0.0.1:$ROUTER_PORT" -- 0 > "$work/warmup.txt" &
 warm_pid=$!
 WARMUP_CURVE=""; warm_prev=0; warm_s=0; warm_count=$(answered)
 while kill -0 "$warm_pid" 2>/dev/null; do
