@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,15 @@ public final class Outbox {
      */
     public record Row(long id, String eventId, String target, String vendor, String verificationId, long eventSeq,
                       int attempts, Instant createdAt, String payload) {
+
+        /** The rows of each verification, in the order given; verifications in the order first met. */
+        static Map<String, List<Row>> byVerification(List<Row> rows) {
+            Map<String, List<Row>> grouped = new LinkedHashMap<>();
+            for (Row row : rows) {
+                grouped.computeIfAbsent(row.vendor() + '\n' + row.verificationId(), k -> new ArrayList<>()).add(row);
+            }
+            return grouped;
+        }
     }
 
     private static final String COLUMNS = "o.id, o.event_id, o.target, o.vendor, o.verification_id, o.event_seq, o.attempts,"
@@ -135,6 +145,9 @@ public final class Outbox {
      * a recovery committing in between is seen in one or the other), without the claim's join and commit.
      */
     public List<Row> admit(TargetDefinition target, String instance, List<Row> rows) {
+        if (rows.isEmpty()) {
+            return rows;
+        }
         List<Row> admitted = new ArrayList<>(rows.size());
         List<Row> back = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
@@ -144,19 +157,15 @@ public final class Outbox {
                 admitted.addAll(rows);
             } else {
                 Map<String, Long> unmapped = firstUnmapped(c);
-                Map<String, List<Row>> byVerification = new LinkedHashMap<>();
+                List<Row> mappable = new ArrayList<>(rows.size());
                 for (Row row : rows) {
                     Long first = unmapped.get(row.vendor());
-                    if (first != null && row.eventSeq() > first) {
-                        back.add(row);
-                    } else {
-                        byVerification.computeIfAbsent(row.vendor() + '\n' + row.verificationId(), k -> new ArrayList<>()).add(row);
-                    }
+                    (first != null && row.eventSeq() > first ? back : mappable).add(row);
                 }
                 try (PreparedStatement s = c.prepareStatement("select id from outbox where target = ? and vendor = ?"
                         + " and verification_id = ? and state = 'pending' order by event_seq fetch first ? rows only")) {
-                    for (List<Row> verification : byVerification.values()) {
-                        verification.sort(java.util.Comparator.comparingLong(Row::eventSeq));
+                    for (List<Row> verification : Row.byVerification(mappable).values()) {
+                        verification.sort(Comparator.comparingLong(Row::eventSeq));
                         Row head = verification.get(0);
                         s.setString(1, target.name());
                         s.setString(2, head.vendor());

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -177,10 +176,7 @@ public final class OutboxDispatcher {
         if (rows.isEmpty()) {
             return;
         }
-        Map<String, List<Outbox.Row>> byVerification = new LinkedHashMap<>();
-        for (Outbox.Row row : rows) {
-            byVerification.computeIfAbsent(row.vendor() + ":" + row.verificationId(), k -> new ArrayList<>()).add(row);
-        }
+        Map<String, List<Outbox.Row>> byVerification = Outbox.Row.byVerification(rows);
         ExecutorService pool = pools.computeIfAbsent(target.name(), name -> context.getExecutorServiceManager()
                 .newThreadPool(this, "kyc-notify-" + name, target.concurrency(), target.concurrency()));
         // A row the receiver took is recorded delivered later, with the rest of the batch in one transaction (one

@@ -30,8 +30,11 @@ public final class OutboxHandoff {
     private final String instance;
     private final Duration lease;
     private final int capacity;
-    private final Map<String, ConcurrentLinkedQueue<Claimed>> queues = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> sizes = new ConcurrentHashMap<>();
+    /** One target's rows, and how many (ConcurrentLinkedQueue.size() walks the queue). */
+    private record Lane(ConcurrentLinkedQueue<Claimed> rows, AtomicInteger size) {
+    }
+
+    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
 
     /**
      * @param capacity rows held per target; past it the intake writes rows unclaimed, for the claim query
@@ -54,43 +57,40 @@ public final class OutboxHandoff {
 
     /** Whether a new row of this target should be written claimed (the queue has room). */
     public boolean hasRoom(String target) {
-        return size(target).get() < capacity;
+        return lane(target).size().get() < capacity;
     }
 
     /** Rows whose transaction committed, in the order they were written. */
     public void offer(List<Claimed> rows) {
         for (Claimed c : rows) {
-            queue(c.row().target()).add(c);
-            size(c.row().target()).incrementAndGet();
+            Lane lane = lane(c.row().target());
+            lane.rows().add(c);
+            lane.size().incrementAndGet();
         }
     }
 
     /** Takes up to {@code max} rows of the target, oldest first. */
     public List<Claimed> take(String target, int max) {
-        ConcurrentLinkedQueue<Claimed> q = queue(target);
+        Lane lane = lane(target);
         List<Claimed> taken = new ArrayList<>(Math.min(max, 64));
         Claimed c;
-        while (taken.size() < max && (c = q.poll()) != null) {
+        while (taken.size() < max && (c = lane.rows().poll()) != null) {
             taken.add(c);
         }
-        size(target).addAndGet(-taken.size());
+        lane.size().addAndGet(-taken.size());
         return taken;
     }
 
     public boolean isEmpty(String target) {
-        return queue(target).isEmpty();
+        return lane(target).rows().isEmpty();
     }
 
     /** Forgets every row held (the router is stopping: the claims are given back in the database). */
     public void clear() {
-        queues.keySet().forEach(t -> take(t, Integer.MAX_VALUE));
+        lanes.keySet().forEach(t -> take(t, Integer.MAX_VALUE));
     }
 
-    private ConcurrentLinkedQueue<Claimed> queue(String target) {
-        return queues.computeIfAbsent(target, t -> new ConcurrentLinkedQueue<>());
-    }
-
-    private AtomicInteger size(String target) {
-        return sizes.computeIfAbsent(target, t -> new AtomicInteger());
+    private Lane lane(String target) {
+        return lanes.computeIfAbsent(target, t -> new Lane(new ConcurrentLinkedQueue<>(), new AtomicInteger()));
     }
 }
