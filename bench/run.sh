@@ -3,7 +3,8 @@
 # fresh database on the PostgreSQL at 127.0.0.1:5432) with one HTTP notifier target (bench/LagReceiver.java) and
 # one extra bare platform-http route that answers 200 with no work: the ceiling of this stack on this machine.
 # Then, in the same run, over loopback with wrk:
-#   1. bare route and full pipeline at --connections (64): requests/s, p50/p99/p99.9, ratio full/bare
+#   1. bare route and full pipeline at --connections (64): requests/s, p50/p99/p99.9, ratio full/bare, and the
+#      router's CPU time per request for each (in total and by thread kind: where the cost of a request lies)
 #   2. delivery lag from ingress to the notifier target's 2xx under a steady load (200 webhooks/s): p50/p99
 #   3. scaling curve (skipped with --quick): 1, 8, 64, 256 connections; bodies of 1 KB, 10 KB, 100 KB
 #   4. start-up time to the first 200, resident memory after the run
@@ -104,9 +105,11 @@ done
 STARTUP_MS=$(( ($(date +%s%N) - start) / 1000000 ))
 
 OFFSET=0   # each measured run of a script starts past the events the previous runs sent: every event is new
-run() { # name script url connections seconds -> $work/name.txt
+run() { # name script url connections seconds -> $work/name.txt; the router's CPU per thread before and after
   local threads=2; [ "$4" -lt 2 ] && threads=1
+  threads_cpu > "$work/$1.cpu0"
   wrk -t$threads -c"$4" -d"${5}s" -s "$2" "$3" -- "$OFFSET" > "$work/$1.txt"
+  threads_cpu > "$work/$1.cpu1"
   local sent; sent=$(awk '/requests in/ {print $1}' "$work/$1.txt")
   OFFSET=$(( OFFSET + sent + sent / 3 + 64 )) # threads may send unequal shares
 }
@@ -115,6 +118,24 @@ row() { # label file
   printf "%-28s %9s req/s  p50 %9s  p99 %9s  p99.9 %9s  non-2xx %s\n" "$1" "$(awk '/Requests\/sec/ {print $2}' "$f")" \
     "$(awk '$1=="50%" {print $2}' "$f" | tail -1)" "$(awk '$1=="99%" {print $2}' "$f" | tail -1)" \
     "$(awk '$1=="99.9%" {print $2}' "$f" | tail -1)" "$(awk '/Non-2xx/ {print $5}' "$f" | grep . || echo 0)"
+}
+# CPU time per thread of the router, in clock ticks, summed by thread kind (the JVM's native thread names, 15 chars)
+threads_cpu() {
+  for t in /proc/"$(cat "$work/router.pid")"/task/*; do
+    printf '%s\t%s\n' "$(sed -E 's/[-#]?[0-9]+$//; s/ +$//' "$t/comm" 2>/dev/null)" "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"
+  done | awk -F'\t' '$2 != "" {s[$1] += $2} END {for (k in s) print k "\t" s[k]}' | LC_ALL=C sort
+}
+# The router's CPU time per answered request over one run, in total and by thread kind (wrk's own is left out: its
+# rusage is mostly LuaJIT loading the request script). Both cores for the router alone is the ceiling of its rate.
+cpu_report() { # label before-file after-file requests
+  local hz; hz=$(getconf CLK_TCK)
+  LC_ALL=C join -t$'\t' -a2 -e0 -o 0,1.2,2.2 "$2" "$3" > "$work/cpu.joined"
+  awk -F'\t' -v hz="$hz" -v n="$4" -v label="$1" -v cores="$(nproc)" '
+    {tot += ($3 - $2) / hz}
+    END {printf "%-28s %5.0f us of router CPU per request: all %s cores on the router alone would carry %.0f req/s\n",
+      label, tot / n * 1e6, cores, cores / (tot / n)}' "$work/cpu.joined"
+  awk -F'\t' '{d = $3 - $2; tot += d; by[$1] = d} END {for (k in by) if (by[k] / tot >= 0.02) printf "%.0f\t%s\n", by[k] * 100 / tot, k}' \
+    "$work/cpu.joined" | sort -rn | awk -F'\t' '{line = line sprintf(" %s %s%%,", $2, $1)} END {sub(/,$/, "", line); print "  by thread:" line}'
 }
 settle() { sleep "${1:-5}"; } # let the mapping backlog of the previous run drain
 pending() { curl -s "http://127.0.0.1:$MGMT_PORT/observe/metrics" | awk '/^kyc_outbox_pending\{/ {s += $2} END {print s + 0}'; }
@@ -164,6 +185,11 @@ row "bare route (ceiling)" bare
 row "full pipeline (vendor mix)" full
 awk -v f="$(awk '/Requests\/sec/ {print $2}' "$work/full.txt")" -v b="$(awk '/Requests\/sec/ {print $2}' "$work/bare.txt")" \
   'BEGIN {printf "full/bare throughput ratio: %.2f\n", f/b}'
+answered_in() { awk '/requests in/ {print $1}' "$work/$1.txt"; }
+echo
+echo "== CPU per request, the router's threads read from /proc =="
+cpu_report "bare route (ceiling)" "$work/bare.cpu0" "$work/bare.cpu1" "$(answered_in bare)"
+cpu_report "full pipeline (vendor mix)" "$work/full.cpu0" "$work/full.cpu1" "$(answered_in full)"
 
 echo
 drain

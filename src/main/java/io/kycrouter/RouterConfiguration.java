@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.kycrouter.api.DeliveriesApi;
 import io.kycrouter.api.OperatorApi;
 import io.kycrouter.canonical.Canonicalizer;
+import io.kycrouter.ingress.BodyMemoryBudget;
 import io.kycrouter.ingress.Ingress;
 import io.kycrouter.ingress.JsonBodies;
 import io.kycrouter.notify.NotifyTransport;
@@ -105,7 +106,11 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("notifyTransport", new NotifyTransport());
         context.getRegistry().bind("operatorApi", new OperatorApi(kyc.get("api.operator-token").orElse(null)));
         context.getRegistry().bind("deliveriesApi", new DeliveriesApi(outbox, targets));
-        context.addStartupListener(new StartupChecks(vendors, kyc));
+        // request bodies in flight share a memory budget (kyc.ingress.body-memory, default a sixteenth of the heap)
+        BodyMemoryBudget bodyMemory = new BodyMemoryBudget(kyc.number("ingress.body-memory", BodyMemoryBudget.defaultCapacity()),
+                kyc.number("ingress.server-max-body-size", 4_194_304), declared -> metrics.shed("body_memory"));
+        metrics.bodyMemory(bodyMemory::inUse);
+        context.addStartupListener(new StartupChecks(vendors, kyc, bodyMemory));
     }
 
     private static void exposeTo(CamelContext context, CompositeMeterRegistry meters) throws Exception {

@@ -1,5 +1,6 @@
 package io.kycrouter;
 
+import io.kycrouter.ingress.BodyMemoryBudget;
 import io.kycrouter.vendors.ConfigException;
 import io.kycrouter.vendors.Settings;
 import io.kycrouter.vendors.VendorDefinition;
@@ -7,21 +8,25 @@ import io.kycrouter.vendors.VendorRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import io.vertx.core.net.impl.TCPServerBase;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import org.apache.camel.model.Model;
 
 /**
- * Checks made once the routes are loaded: every configured vendor has its route, and the HTTP server answers
- * oversized bodies with a JSON 413 like every other error.
+ * Checks made once the routes are loaded: every configured vendor has its route. Once started, the HTTP server gets
+ * its guards: a request timeout, the body memory budget, and JSON answers for the errors Vert.x raises itself.
  */
 final class StartupChecks implements StartupListener {
 
     private final VendorRegistry vendors;
     private final Settings kyc;
+    private final BodyMemoryBudget bodyMemory;
 
-    StartupChecks(VendorRegistry vendors, Settings kyc) {
+    StartupChecks(VendorRegistry vendors, Settings kyc, BodyMemoryBudget bodyMemory) {
         this.vendors = vendors;
         this.kyc = kyc;
+        this.bodyMemory = bodyMemory;
     }
 
     @Override
@@ -40,11 +45,23 @@ final class StartupChecks implements StartupListener {
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // Camel logs a failed bind of its HTTP servers as a warning and goes on starting: a router that cannot
+        // listen (the port taken, say by an instance still stopping) must not look started to its supervisor.
+        // Vert.x tells whether a server listens only on its implementation class (its actualPort() is the
+        // configured port even when the bind failed).
+        for (VertxPlatformHttpServer http : context.hasServices(VertxPlatformHttpServer.class)) {
+            if (http.getServer() instanceof TCPServerBase server && !server.isListening()) {
+                throw new ConfigException("the HTTP server could not listen on port " + http.getConfigurationPort()
+                        + " (is the port in use? see the log above)");
+            }
+        }
         MainHttpServer server = context.hasService(MainHttpServer.class);
         if (server != null) {
             // Slow senders (a body trickled byte by byte) may not hold a connection and a worker for ever: a
             // request not answered within kyc.ingress.request-timeout-ms gets a 408 and its connection is closed.
             server.getRouter().route().order(-2000).handler(TimeoutHandler.create(kyc.number("ingress.request-timeout-ms", 30_000), 408));
+            // Bodies in flight may not take more memory than kyc.ingress.body-memory: past it, a 503 before the body is read
+            server.getRouter().route().order(-1500).handler(bodyMemory);
             // Requests Vert.x refuses before a route runs (a body over camel.server.max-body-size, a malformed
             // form or multipart body) get the same JSON error answer as everything else.
             server.getRouter().route().order(-1000).failureHandler(routing -> {

@@ -3,6 +3,8 @@ package io.kycrouter;
 import io.kycrouter.support.RunningRouter;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -39,6 +41,16 @@ class StartupValidationTest {
         }
         Files.writeString(dir.resolve(fileName), content);
         return dir;
+    }
+
+    @Test
+    void aPortAlreadyInUseStopsStartUp() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("port-taken"));
+            settings.put("camel.server.host", "127.0.0.1");
+            settings.put("camel.server.port", String.valueOf(taken.getLocalPort()));
+            assertThat(startFailure(settings)).contains("could not listen on port " + taken.getLocalPort());
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The router's own metrics, in the Micrometer registry Camel exposes in Prometheus format on the management
@@ -45,6 +46,20 @@ public final class RouterMetrics {
         timers.computeIfAbsent(v, k -> Timer.builder("kyc.webhook.processing")
                 .description("Time from a webhook request to its answer")
                 .tag("vendor", v).publishPercentileHistogram().register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A request answered 503 before its body was read, and why (e.g. {@code body_memory}). */
+    public void shed(String reason) {
+        counters.computeIfAbsent("s|" + reason, k -> Counter.builder("kyc.ingress.shed")
+                .description("Requests answered 503 before their body was read, by reason")
+                .tag("reason", reason).register(registry)).increment();
+    }
+
+    /** The bytes of request bodies in flight, as reserved from the ingress's body memory budget. */
+    public void bodyMemory(Supplier<Number> inUse) {
+        Gauge.builder("kyc.ingress.body.memory", inUse)
+                .description("Bytes of request bodies in flight (declared lengths), against kyc.ingress.body-memory")
+                .baseUnit("bytes").register(registry);
     }
 
     public void attempt(String target, String outcome) {
