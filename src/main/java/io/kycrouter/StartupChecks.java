@@ -1,6 +1,7 @@
 package io.kycrouter;
 
 import io.kycrouter.ingress.BodyMemoryBudget;
+import io.kycrouter.ingress.IdleConnections;
 import io.kycrouter.vendors.ConfigException;
 import io.kycrouter.vendors.Settings;
 import io.kycrouter.vendors.VendorDefinition;
@@ -12,12 +13,18 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import io.vertx.core.net.impl.TCPServerBase;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import org.apache.camel.model.Model;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
 
 /**
  * Checks made once the routes are loaded: every configured vendor has its route. Once started, the HTTP server gets
  * its guards: a request timeout, the body memory budget, and JSON answers for the errors Vert.x raises itself.
  */
 final class StartupChecks implements StartupListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger("kyc.ingress");
 
     private final VendorRegistry vendors;
     private final Settings kyc;
@@ -53,6 +60,12 @@ final class StartupChecks implements StartupListener {
             if (http.getServer() instanceof TCPServerBase server && !server.isListening()) {
                 throw new ConfigException("the HTTP server could not listen on port " + http.getConfigurationPort()
                         + " (is the port in use? see the log above)");
+            }
+            // connections idle (nothing read or written) past kyc.ingress.idle-timeout-ms are closed
+            Duration idle = Duration.ofMillis(kyc.number("ingress.idle-timeout-ms", 60_000));
+            if (!idle.isZero() && !IdleConnections.close(http.getServer(), idle)) {
+                LOG.warn("idle connections of the HTTP server on port {} cannot be given a timeout by this Vert.x: they stay"
+                        + " open until their sender closes them", http.getConfigurationPort());
             }
         }
         MainHttpServer server = context.hasService(MainHttpServer.class);

@@ -14,8 +14,47 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A sender trickling its body byte by byte is cut off with a JSON 408, and the server keeps serving others. */
+/**
+ * A sender trickling its body byte by byte is cut off with a JSON 408, and the server keeps serving others;
+ * connections left idle, never used or kept alive after their answer, are closed.
+ */
 class SlowSenderTest {
+
+    @Test
+    void idleConnectionsAreClosedWhetherNeverUsedOrKeptAliveAfterTheirAnswer() throws Exception {
+        Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("idle"));
+        settings.put("kyc.ingress.idle-timeout-ms", "1000");
+        try (RunningRouter router = RunningRouter.start(settings);
+             Socket neverUsed = new Socket("127.0.0.1", router.port());
+             Socket keptAlive = new Socket("127.0.0.1", router.port())) {
+            byte[] body = RunningRouter.fixture("sumsub/applicantCreated.json");
+            StringBuilder request = new StringBuilder("POST /webhooks/sumsub HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n");
+            Signer.sumsub(body).forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+            keptAlive.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+            keptAlive.getOutputStream().write(body);
+            keptAlive.getOutputStream().flush();
+
+            long start = System.nanoTime();
+            assertThat(readUntilClosed(neverUsed)).isEmpty();
+            assertThat(readUntilClosed(keptAlive)).startsWith("HTTP/1.1 200").contains("\"status\":\"accepted\"");
+            assertThat((System.nanoTime() - start) / 1_000_000).as("closed within a few idle timeouts").isLessThan(10_000);
+            assertThat(router.post("/webhooks/sumsub", body, Signer.sumsub(body)).statusCode()).isEqualTo(200); // still serving
+        }
+    }
+
+    /** Everything the server sends until it closes the connection (fails after 15 s). */
+    private static String readUntilClosed(Socket socket) throws Exception {
+        socket.setSoTimeout(15_000);
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[4096];
+        int n;
+        while ((n = in.read(buffer)) >= 0) { // a SocketTimeoutException fails the test: the server kept it open
+            received.write(buffer, 0, n);
+        }
+        return received.toString(StandardCharsets.UTF_8);
+    }
 
     @Test
     void aTrickledBodyGetsA408() throws Exception {
