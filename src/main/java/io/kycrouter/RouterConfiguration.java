@@ -8,6 +8,7 @@ import io.kycrouter.canonical.Canonicalizer;
 import io.kycrouter.ingress.BodyMemoryBudget;
 import io.kycrouter.ingress.Ingress;
 import io.kycrouter.ingress.JsonBodies;
+import io.kycrouter.ingress.ServerGuards;
 import io.kycrouter.notify.NotifyTransport;
 import io.kycrouter.observe.DatabaseHealthCheck;
 import io.kycrouter.observe.RouterMetrics;
@@ -110,7 +111,8 @@ public class RouterConfiguration implements CamelConfiguration {
         BodyMemoryBudget bodyMemory = new BodyMemoryBudget(kyc.number("ingress.body-memory", BodyMemoryBudget.defaultCapacity()),
                 kyc.number("ingress.server-max-body-size", 4_194_304), declared -> metrics.shed("body_memory"));
         metrics.bodyMemory(bodyMemory::inUse);
-        context.addStartupListener(new StartupChecks(vendors, kyc, bodyMemory));
+        context.addStartupListener(new StartupChecks(vendors));
+        context.addStartupListener(new ServerGuards(kyc, bodyMemory));
     }
 
     private static void exposeTo(CamelContext context, CompositeMeterRegistry meters) throws Exception {

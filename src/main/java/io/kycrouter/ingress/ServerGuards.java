@@ -1,0 +1,81 @@
+package io.kycrouter.ingress;
+
+import io.kycrouter.vendors.ConfigException;
+import io.kycrouter.vendors.Settings;
+import io.vertx.core.net.impl.TCPServerBase;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+
+/**
+ * The HTTP servers' guards, set once they have started: a server that could not listen fails the start; idle
+ * connections are closed; on the webhook server a request must complete within a time limit, bodies in flight share
+ * a memory budget, and the errors Vert.x raises itself get the same JSON answer as the routes'.
+ */
+public final class ServerGuards implements StartupListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger("kyc.ingress");
+
+    private final Settings kyc;
+    private final BodyMemoryBudget bodyMemory;
+
+    public ServerGuards(Settings kyc, BodyMemoryBudget bodyMemory) {
+        this.kyc = kyc;
+        this.bodyMemory = bodyMemory;
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // Camel logs a failed bind of its HTTP servers as a warning and goes on starting: a router that cannot
+        // listen (the port taken, say by an instance still stopping) must not look started to its supervisor.
+        // Vert.x tells whether a server listens only on its implementation class (its actualPort() is the
+        // configured port even when the bind failed).
+        Duration idle = Duration.ofMillis(kyc.number("ingress.idle-timeout-ms", 60_000));
+        for (VertxPlatformHttpServer http : context.hasServices(VertxPlatformHttpServer.class)) {
+            if (http.getServer() instanceof TCPServerBase server && !server.isListening()) {
+                throw new ConfigException("the HTTP server could not listen on port " + http.getConfigurationPort()
+                        + " (is the port in use? see the log above)");
+            }
+            // connections idle (nothing read or written) past kyc.ingress.idle-timeout-ms are closed
+            if (!idle.isZero() && !IdleConnections.close(http.getServer(), idle)) {
+                LOG.warn("idle connections of the HTTP server on port {} cannot be given a timeout by this Vert.x: they stay"
+                        + " open until their sender closes them", http.getConfigurationPort());
+            }
+        }
+        MainHttpServer server = context.hasService(MainHttpServer.class);
+        if (server != null) {
+            // Slow senders (a body trickled byte by byte) may not hold a connection and a worker for ever: a
+            // request not answered within kyc.ingress.request-timeout-ms gets a 408 and its connection is closed.
+            server.getRouter().route().order(-2000).handler(TimeoutHandler.create(kyc.number("ingress.request-timeout-ms", 30_000), 408));
+            // Bodies in flight may not take more memory than kyc.ingress.body-memory: past it, a 503 before the body is read
+            server.getRouter().route().order(-1500).handler(bodyMemory);
+            // Requests Vert.x refuses before a route runs (a body over camel.server.max-body-size, a malformed
+            // form or multipart body) get the same JSON error answer as everything else.
+            server.getRouter().route().order(-1000).failureHandler(routing -> {
+                int status = routing.statusCode();
+                if (status >= 400 && status < 500 && !routing.response().ended()) {
+                    String error = status == 413 ? "payload_too_large" : status == 408 ? "request_timeout" : "bad_request";
+                    String message = status == 413
+                            ? "body exceeds the server limit of " + kyc.get("ingress.server-max-body-size", "?") + " bytes"
+                            : status == 408 ? "the request was not complete within the time allowed"
+                            : "the request could not be read";
+                    if (status == 408) {
+                        routing.response().putHeader("Connection", "close");
+                    }
+                    routing.response()
+                            .setStatusCode(status)
+                            .putHeader("Content-Type", "application/json")
+                            .end("{\"status\":\"rejected\",\"error\":\"" + error + "\",\"message\":\"" + message + "\"}");
+                } else {
+                    routing.next();
+                }
+            });
+        }
+    }
+}
