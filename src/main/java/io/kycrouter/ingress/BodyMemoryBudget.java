@@ -56,9 +56,11 @@ public final class BodyMemoryBudget implements Handler<RoutingContext> {
                     .setStatusCode(503)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .putHeader("Retry-After", "1")
-                    .putHeader(HttpHeaders.CONNECTION, "close") // the body is not read: the connection cannot be reused
+                    .putHeader(HttpHeaders.CONNECTION, "close")
                     .end("{\"status\":\"rejected\",\"error\":\"overloaded\",\"message\":\"too many large bodies in flight;"
-                            + " retry later\"}");
+                            + " retry later\"}")
+                    // the body is not read: the connection cannot carry another request, and must not wait for it
+                    .onComplete(sent -> routing.request().connection().close());
             return;
         }
         routing.addEndHandler(done -> used.addAndGet(-declared)); // answered, failed or connection closed: once

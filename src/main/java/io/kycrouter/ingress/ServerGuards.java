@@ -65,13 +65,21 @@ public final class ServerGuards implements StartupListener {
                             ? "body exceeds the server limit of " + kyc.get("ingress.server-max-body-size", "?") + " bytes"
                             : status == 408 ? "the request was not complete within the time allowed"
                             : "the request could not be read";
-                    if (status == 408) {
+                    // a request cut off (408) or refused mid-body (413) leaves bytes of its body unread: the connection
+                    // cannot carry another request and is closed, not left waiting for the rest
+                    boolean close = status == 408 || status == 413;
+                    if (close) {
                         routing.response().putHeader("Connection", "close");
                     }
                     routing.response()
                             .setStatusCode(status)
                             .putHeader("Content-Type", "application/json")
-                            .end("{\"status\":\"rejected\",\"error\":\"" + error + "\",\"message\":\"" + message + "\"}");
+                            .end("{\"status\":\"rejected\",\"error\":\"" + error + "\",\"message\":\"" + message + "\"}")
+                            .onComplete(sent -> {
+                                if (close) {
+                                    routing.request().connection().close();
+                                }
+                            });
                 } else {
                     routing.next();
                 }
