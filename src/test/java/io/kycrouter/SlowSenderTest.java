@@ -60,6 +60,7 @@ class SlowSenderTest {
     void aTrickledBodyGetsA408() throws Exception {
         Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("slow"));
         settings.put("kyc.ingress.request-timeout-ms", "1500");
+        settings.put("kyc.ingress.idle-timeout-ms", "1000"); // once the sender stops, the connection is closed
         try (RunningRouter router = RunningRouter.start(settings);
              Socket socket = new Socket("127.0.0.1", router.port())) {
             socket.setSoTimeout(300);
@@ -91,7 +92,7 @@ class SlowSenderTest {
             String text = answer.toString(StandardCharsets.UTF_8);
             assertThat(text).startsWith("HTTP/1.1 408");
             assertThat(text).contains("\"error\":\"request_timeout\"");
-            socket.setSoTimeout(5_000); // and the connection is closed, not left waiting for the rest of the body
+            socket.setSoTimeout(5_000); // the sender stops: the connection is closed, not left waiting for the rest
             while (in.read(buffer) >= 0) {
                 // drain until the server closes it; a read timeout fails the test
             }

@@ -14,7 +14,7 @@ import java.util.function.LongConsumer;
  * thrash and allocations would fail across the router. A request reserves its declared {@code Content-Length} (the
  * server's cap when it has none: a chunked body) from the budget when its headers arrive, and gives it back when its
  * answer is sent or its connection closes. A request that does not fit while others hold the budget is answered
- * 503 with {@code Retry-After} at once, its body unread and its connection closed; vendors retry. A request alone
+ * 503 with {@code Retry-After} and {@code Connection: close} at once, its body unread; vendors retry. A request alone
  * always fits, whatever its size: the budget sheds load, it never makes a size unacceptable (the body limits do).
  * <p>
  * Bodies of a few KB, the usual webhook, never meet the limit: the default is a sixteenth of the maximum heap
@@ -56,11 +56,12 @@ public final class BodyMemoryBudget implements Handler<RoutingContext> {
                     .setStatusCode(503)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .putHeader("Retry-After", "1")
+                    // the body is not read: the sender is told to close; one that does not is closed by the idle
+                    // timeout. Closing here, with the body still arriving, would reset the connection and could
+                    // destroy this answer before the sender read it
                     .putHeader(HttpHeaders.CONNECTION, "close")
                     .end("{\"status\":\"rejected\",\"error\":\"overloaded\",\"message\":\"too many large bodies in flight;"
-                            + " retry later\"}")
-                    // the body is not read: the connection cannot carry another request, and must not wait for it
-                    .onComplete(sent -> routing.request().connection().close());
+                            + " retry later\"}");
             return;
         }
         routing.addEndHandler(done -> used.addAndGet(-declared)); // answered, failed or connection closed: once

@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Vert.x does this itself (Netty's idle state handler, {@link HttpServerOptions#setIdleTimeout}), but Camel's
  * platform-http creates the server with default options and exposes none of them. The server keeps its options
- * in one object that it reads for each new connection, so they are set there once it has started, before any
- * webhook can arrive; where that object cannot be reached (another Vert.x), the caller is told and warns.
+ * in one object that it reads for each new connection, so they are set there once it has started (a connection
+ * accepted in the moment before keeps no timeout); where that object cannot be reached (another Vert.x), the caller
+ * is told and warns.
  */
 public final class IdleConnections {
 

@@ -65,21 +65,15 @@ public final class ServerGuards implements StartupListener {
                             ? "body exceeds the server limit of " + kyc.get("ingress.server-max-body-size", "?") + " bytes"
                             : status == 408 ? "the request was not complete within the time allowed"
                             : "the request could not be read";
-                    // a request cut off (408) or refused mid-body (413) leaves bytes of its body unread: the connection
-                    // cannot carry another request and is closed, not left waiting for the rest
-                    boolean close = status == 408 || status == 413;
-                    if (close) {
+                    // a request cut off (408) leaves its body unread: the sender is told to close, and one that does not
+                    // is closed by the idle timeout once it stops sending
+                    if (status == 408) {
                         routing.response().putHeader("Connection", "close");
                     }
                     routing.response()
                             .setStatusCode(status)
                             .putHeader("Content-Type", "application/json")
-                            .end("{\"status\":\"rejected\",\"error\":\"" + error + "\",\"message\":\"" + message + "\"}")
-                            .onComplete(sent -> {
-                                if (close) {
-                                    routing.request().connection().close();
-                                }
-                            });
+                            .end("{\"status\":\"rejected\",\"error\":\"" + error + "\",\"message\":\"" + message + "\"}");
                 } else {
                     routing.next();
                 }
