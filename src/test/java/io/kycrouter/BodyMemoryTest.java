@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -86,8 +88,14 @@ class BodyMemoryTest {
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
             byte[] buffer = new byte[4096];
             int n;
-            while ((n = in.read(buffer)) >= 0) {
-                answer.write(buffer, 0, n);
+            try {
+                while ((n = in.read(buffer)) >= 0) {
+                    answer.write(buffer, 0, n);
+                }
+            } catch (SocketTimeoutException stillOpen) {
+                throw stillOpen;
+            } catch (SocketException reset) {
+                // closed with bytes of ours unread: a reset is a close too
             }
             return answer.toString(StandardCharsets.UTF_8);
         }
