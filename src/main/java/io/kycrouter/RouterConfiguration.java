@@ -109,7 +109,7 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("deliveriesApi", new DeliveriesApi(outbox, targets));
         // request bodies in flight share a memory budget (kyc.ingress.body-memory, default a sixteenth of the heap)
         BodyMemoryBudget bodyMemory = new BodyMemoryBudget(kyc.number("ingress.body-memory", BodyMemoryBudget.defaultCapacity()),
-                kyc.number("ingress.server-max-body-size", 4_194_304), declared -> metrics.shed("body_memory"));
+                kyc.number("ingress.server-max-body-size", 4_194_304), () -> metrics.shed("body_memory"));
         metrics.bodyMemory(bodyMemory::inUse);
         context.addStartupListener(new StartupChecks(vendors));
         context.addStartupListener(new ServerGuards(kyc, bodyMemory));

@@ -5,7 +5,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 
 /**
  * Bounds the memory that request bodies in flight may take, before a body is read. Every body is held several times
@@ -25,14 +24,14 @@ public final class BodyMemoryBudget implements Handler<RoutingContext> {
     private final long capacity;
     private final long serverMaxBody;
     private final AtomicLong used = new AtomicLong();
-    private final LongConsumer shed;
+    private final Runnable shed;
 
     /**
      * @param capacity      bytes of declared bodies that may be in flight together
      * @param serverMaxBody what a body without a declared length reserves (the HTTP server's own cap)
-     * @param shed          told of each request answered 503, with the bytes it declared
+     * @param shed          told of each request answered 503
      */
-    public BodyMemoryBudget(long capacity, long serverMaxBody, LongConsumer shed) {
+    public BodyMemoryBudget(long capacity, long serverMaxBody, Runnable shed) {
         this.capacity = capacity;
         this.serverMaxBody = serverMaxBody;
         this.shed = shed;
@@ -51,7 +50,7 @@ public final class BodyMemoryBudget implements Handler<RoutingContext> {
             return;
         }
         if (!reserve(declared)) {
-            shed.accept(declared);
+            shed.run();
             routing.response()
                     .setStatusCode(503)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

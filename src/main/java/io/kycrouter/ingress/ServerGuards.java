@@ -51,7 +51,7 @@ public final class ServerGuards implements StartupListener {
         MainHttpServer server = context.hasService(MainHttpServer.class);
         if (server != null) {
             // Slow senders (a body trickled byte by byte) may not hold a connection and a worker for ever: a
-            // request not answered within kyc.ingress.request-timeout-ms gets a 408 and its connection is closed.
+            // request not answered within kyc.ingress.request-timeout-ms gets a 408 (see the failure handler below).
             server.getRouter().route().order(-2000).handler(TimeoutHandler.create(kyc.number("ingress.request-timeout-ms", 30_000), 408));
             // Bodies in flight may not take more memory than kyc.ingress.body-memory: past it, a 503 before the body is read
             server.getRouter().route().order(-1500).handler(bodyMemory);
