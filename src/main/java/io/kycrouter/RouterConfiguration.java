@@ -6,8 +6,11 @@ import io.kycrouter.api.DeliveriesApi;
 import io.kycrouter.api.OperatorApi;
 import io.kycrouter.canonical.Canonicalizer;
 import io.kycrouter.ingress.BodyMemoryBudget;
+import io.kycrouter.ingress.BodyReader;
+import io.kycrouter.ingress.EarlyRefusals;
 import io.kycrouter.ingress.Ingress;
 import io.kycrouter.ingress.JsonBodies;
+import io.kycrouter.ingress.RequestsInFlight;
 import io.kycrouter.ingress.ServerGuards;
 import io.kycrouter.notify.NotifyTransport;
 import io.kycrouter.observe.DatabaseHealthCheck;
@@ -93,8 +96,8 @@ public class RouterConfiguration implements CamelConfiguration {
         // the ingress stores each delivery with its event (group commit); stopped before the dispatcher and the pool
         Intake intake = new Intake(dataSource, inbox, events, clock, handoff, dispatcher::dispatch, maxBatch, commitWait);
         onStop(context, intake::close);
-        context.getRegistry().bind("ingress", new Ingress(vendors,
-                new VendorAuthenticator(clock, vendors.devAcceptUnauthenticated()), intake, json, clock, metrics));
+        VendorAuthenticator authenticator = new VendorAuthenticator(clock, vendors.devAcceptUnauthenticated());
+        context.getRegistry().bind("ingress", new Ingress(vendors, authenticator, intake, json, clock, metrics));
         context.getRegistry().bind("canonical", new Canonicalizer(events, inbox, dispatcher::poll));
         context.getRegistry().bind("inboxRecovery", new InboxRecovery(inbox, json, clock,
                 Duration.ofMillis(kyc.number("inbox.recovery-grace-ms", 30_000)),
@@ -107,12 +110,18 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("notifyTransport", new NotifyTransport());
         context.getRegistry().bind("operatorApi", new OperatorApi(kyc.get("api.operator-token").orElse(null)));
         context.getRegistry().bind("deliveriesApi", new DeliveriesApi(outbox, targets));
-        // request bodies in flight share a memory budget (kyc.ingress.body-memory, default a sixteenth of the heap)
-        BodyMemoryBudget bodyMemory = new BodyMemoryBudget(kyc.number("ingress.body-memory", BodyMemoryBudget.defaultCapacity()),
-                kyc.number("ingress.server-max-body-size", 4_194_304), () -> metrics.shed("body_memory"));
+        // request bodies in flight share a memory budget (kyc.ingress.body-memory, default a sixteenth of the heap), taken
+        // as they arrive; a body that makes no progress for kyc.ingress.body-progress-timeout-ms gets a 408
+        BodyMemoryBudget bodyMemory = new BodyMemoryBudget(kyc.number("ingress.body-memory", BodyMemoryBudget.defaultCapacity()));
         metrics.bodyMemory(bodyMemory::inUse);
+        BodyReader bodyReader = new BodyReader(bodyMemory, kyc.number("ingress.server-max-body-size", 4_194_304),
+                Duration.ofMillis(kyc.number("ingress.body-progress-timeout-ms", 5_000)), () -> metrics.shed("body_memory"));
+        // requests in work at once (kyc.ingress.max-requests-in-flight, default from the heap and the worker threads)
+        RequestsInFlight inFlight = new RequestsInFlight((int) kyc.number("ingress.max-requests-in-flight",
+                RequestsInFlight.defaultLimit((int) kyc.number("ingress.worker-threads", 64))), () -> metrics.shed("in_flight"));
+        metrics.requestsInFlight(inFlight::inFlight);
         context.addStartupListener(new StartupChecks(vendors));
-        context.addStartupListener(new ServerGuards(kyc, bodyMemory));
+        context.addStartupListener(new ServerGuards(kyc, bodyReader, new EarlyRefusals(vendors, authenticator, metrics), inFlight));
     }
 
     private static void exposeTo(CamelContext context, CompositeMeterRegistry meters) throws Exception {

@@ -54,16 +54,14 @@ public final class Ingress {
         String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
         String vendorName = exchange.getMessage().getHeader("vendor", String.class);
         exchange.setVariable("vendor", printable(vendorName));
-        VendorDefinition vendor = vendors.find(vendorName).orElseThrow(() -> new DeliveryRejected(404, "unknown_vendor",
-                "no vendor is configured under this path; known vendors: " + String.join(", ", vendors.names().stream().sorted().toList())));
+        VendorDefinition vendor = vendors.find(vendorName).orElseThrow(() -> unknownVendor(vendors));
         exchange.setVariable("vendor", vendor.name());
         if (!"POST".equalsIgnoreCase(method)) {
             throw new DeliveryRejected(405, "method_not_allowed", "webhooks are delivered with POST");
         }
         byte[] body = bytes(exchange.getMessage());
         if (body.length > vendor.maxBodySize()) {
-            throw new DeliveryRejected(413, "payload_too_large", "body is " + body.length + " bytes; the limit is "
-                    + vendor.maxBodySize() + " bytes");
+            throw tooLarge(body.length, vendor);
         }
         HttpServerRequest request = exchange.getIn() instanceof HttpMessage http ? http.getRequest() : null;
         MediaTypes.check(header(exchange, request, "Content-Type"), vendor.contentTypes());
@@ -73,6 +71,16 @@ public final class Ingress {
                 name -> header(exchange, request, name),
                 name -> request == null ? null : request.getParam(name),
                 pathCredential(request), receivedAt, json));
+    }
+
+    static DeliveryRejected unknownVendor(VendorRegistry vendors) {
+        return new DeliveryRejected(404, "unknown_vendor", "no vendor is configured under this path; known vendors: "
+                + String.join(", ", vendors.names().stream().sorted().toList()));
+    }
+
+    static DeliveryRejected tooLarge(long length, VendorDefinition vendor) {
+        return new DeliveryRejected(413, "payload_too_large", "body is " + length + " bytes; the limit is "
+                + vendor.maxBodySize() + " bytes");
     }
 
     /**
@@ -164,7 +172,7 @@ public final class Ingress {
     }
 
     /** The third path segment of /webhooks/{vendor}/{credential}, read from the request itself. */
-    private static String pathCredential(HttpServerRequest request) {
+    static String pathCredential(HttpServerRequest request) {
         if (request == null || request.path() == null) {
             return null;
         }
@@ -176,7 +184,7 @@ public final class Ingress {
     }
 
     /** A vendor path segment as it may appear in a log line: short, no control characters. */
-    private static String printable(String name) {
+    static String printable(String name) {
         if (name == null) {
             return "?";
         }

@@ -16,18 +16,23 @@ import java.time.Duration;
 /**
  * The HTTP servers' guards, set once they have started: a server that could not listen fails the start; idle
  * connections are closed; on the webhook server a request must complete within a time limit, bodies in flight share
- * a memory budget, and the errors Vert.x raises itself get the same JSON answer as the routes'.
+ * a memory budget as they arrive and must make progress, webhooks their head refuses are refused before their body,
+ * the requests in work are bounded, and the errors Vert.x raises itself get the same JSON answer as the routes'.
  */
 public final class ServerGuards implements StartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger("kyc.ingress");
 
     private final Settings kyc;
-    private final BodyMemoryBudget bodyMemory;
+    private final BodyReader bodyReader;
+    private final EarlyRefusals earlyRefusals;
+    private final RequestsInFlight inFlight;
 
-    public ServerGuards(Settings kyc, BodyMemoryBudget bodyMemory) {
+    public ServerGuards(Settings kyc, BodyReader bodyReader, EarlyRefusals earlyRefusals, RequestsInFlight inFlight) {
         this.kyc = kyc;
-        this.bodyMemory = bodyMemory;
+        this.bodyReader = bodyReader;
+        this.earlyRefusals = earlyRefusals;
+        this.inFlight = inFlight;
     }
 
     @Override
@@ -53,8 +58,14 @@ public final class ServerGuards implements StartupListener {
             // Slow senders (a body trickled byte by byte) may not hold a connection and a worker for ever: a
             // request not answered within kyc.ingress.request-timeout-ms gets a 408 (see the failure handler below).
             server.getRouter().route().order(-2000).handler(TimeoutHandler.create(kyc.number("ingress.request-timeout-ms", 30_000), 408));
-            // Bodies in flight may not take more memory than kyc.ingress.body-memory: past it, a 503 before the body is read
-            server.getRouter().route().order(-1500).handler(bodyMemory);
+            // a sender answered before its body arrived that goes on sending is closed after the progress timeout
+            server.getRouter().route().order(-2100).handler(new LingeringClose(Duration.ofMillis(kyc.number("ingress.body-progress-timeout-ms", 5_000))));
+            // a webhook whose head decides its refusal (unknown vendor, no credential, ...) is refused before its body is read
+            earlyRefusals.register(server.getRouter(), -1700);
+            // bodies are read as they arrive, within kyc.ingress.body-memory and kyc.ingress.body-progress-timeout-ms
+            server.getRouter().route().order(-1500).handler(bodyReader);
+            // then at most kyc.ingress.max-requests-in-flight requests are worked on at once: past it, a 503
+            server.getRouter().route().order(-1400).handler(inFlight);
             // Requests Vert.x refuses before a route runs (a body over camel.server.max-body-size, a malformed
             // form or multipart body) get the same JSON error answer as everything else.
             server.getRouter().route().order(-1000).failureHandler(routing -> {

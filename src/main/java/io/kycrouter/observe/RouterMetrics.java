@@ -58,8 +58,15 @@ public final class RouterMetrics {
     /** The bytes of request bodies in flight, as reserved from the ingress's body memory budget. */
     public void bodyMemory(Supplier<Number> inUse) {
         Gauge.builder("kyc.ingress.body.memory", inUse)
-                .description("Bytes of request bodies in flight (declared lengths), against kyc.ingress.body-memory")
+                .description("Bytes of request bodies in flight (as they arrive), against kyc.ingress.body-memory")
                 .baseUnit("bytes").register(registry);
+    }
+
+    /** The requests the ingress works on now (body arrived, not yet answered), against kyc.ingress.max-requests-in-flight. */
+    public void requestsInFlight(Supplier<Number> inFlight) {
+        Gauge.builder("kyc.ingress.requests.in.flight", inFlight)
+                .description("Requests being worked on (body arrived, not yet answered), against kyc.ingress.max-requests-in-flight")
+                .register(registry);
     }
 
     public void attempt(String target, String outcome) {

@@ -16,6 +16,14 @@ public interface AuthScheme {
     /** Whether the delivery carries this scheme's credential at all. */
     boolean present(Delivery delivery);
 
+    /**
+     * Whether this scheme's credential travels outside the body (a header, the query, the path), so that
+     * {@link #present} can be asked of a delivery whose body has not been read yet.
+     */
+    default boolean seenBeforeBody() {
+        return false;
+    }
+
     /** Verifies the credential; throws {@link io.kycrouter.ingress.DeliveryRejected} (401) saying why it fails. */
     void verify(Delivery delivery, Instant now);
 }

@@ -32,6 +32,11 @@ public final class BasicScheme implements AuthScheme {
     }
 
     @Override
+    public boolean seenBeforeBody() {
+        return true;
+    }
+
+    @Override
     public boolean present(Delivery delivery) {
         String value = delivery.header("Authorization");
         return value != null && value.regionMatches(true, 0, "Basic ", 0, 6);

@@ -63,6 +63,11 @@ public final class HmacScheme implements AuthScheme {
     }
 
     @Override
+    public boolean seenBeforeBody() {
+        return signatureHeader != null;
+    }
+
+    @Override
     public boolean present(Delivery delivery) {
         if (signatureHeader != null) {
             String value = delivery.header(signatureHeader);

@@ -66,6 +66,11 @@ public final class TokenScheme implements AuthScheme {
     }
 
     @Override
+    public boolean seenBeforeBody() {
+        return true;
+    }
+
+    @Override
     public boolean present(Delivery delivery) {
         return given(delivery) != null;
     }

@@ -7,6 +7,7 @@ import io.kycrouter.vendors.VendorDefinition;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Authenticates a delivery with its vendor's configured schemes: the delivery must carry the credential of
@@ -30,8 +31,7 @@ public final class VendorAuthenticator {
             if (devAcceptUnauthenticated) {
                 return "none";
             }
-            throw DeliveryRejected.unauthorized("no credential is configured for vendor " + vendor.name()
-                    + "; the router refuses its deliveries until one is set");
+            throw noCredentialConfigured(vendor);
         }
         List<AuthScheme> offered = new ArrayList<>();
         for (AuthScheme scheme : vendor.authSchemes()) {
@@ -40,8 +40,7 @@ public final class VendorAuthenticator {
             }
         }
         if (offered.isEmpty()) {
-            throw DeliveryRejected.unauthorized("missing credential: expected "
-                    + String.join(" or ", vendor.authSchemes().stream().map(AuthScheme::expects).toList()));
+            throw missingCredential(vendor);
         }
         DeliveryRejected failure = null;
         for (AuthScheme scheme : offered) {
@@ -58,5 +57,33 @@ public final class VendorAuthenticator {
             }
         }
         throw failure;
+    }
+
+    /**
+     * The 401 {@link #authenticate} will throw whatever the body, when the request's head (its headers, query and
+     * path; {@code head} has no body) already shows it: the vendor has no credential configured, or every one of its
+     * schemes carries its credential outside the body and none is there. Empty when only the body can tell.
+     */
+    public Optional<DeliveryRejected> refusalBeforeBody(Delivery head) {
+        VendorDefinition vendor = head.vendor();
+        if (!vendor.hasCredentials()) {
+            return devAcceptUnauthenticated ? Optional.empty() : Optional.of(noCredentialConfigured(vendor));
+        }
+        for (AuthScheme scheme : vendor.authSchemes()) {
+            if (!scheme.seenBeforeBody() || scheme.present(head)) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(missingCredential(vendor));
+    }
+
+    private static DeliveryRejected noCredentialConfigured(VendorDefinition vendor) {
+        return DeliveryRejected.unauthorized("no credential is configured for vendor " + vendor.name()
+                + "; the router refuses its deliveries until one is set");
+    }
+
+    private static DeliveryRejected missingCredential(VendorDefinition vendor) {
+        return DeliveryRejected.unauthorized("missing credential: expected "
+                + String.join(" or ", vendor.authSchemes().stream().map(AuthScheme::expects).toList()));
     }
 }
