@@ -46,6 +46,11 @@ public final class CuttableDatabase implements AutoCloseable {
         network.mend();
     }
 
+    /** Every chunk between the router and its database waits this long first (0: no delay). */
+    public void slow(int millis) {
+        network.slow(millis);
+    }
+
     @Override
     public void close() throws IOException {
         network.close();
