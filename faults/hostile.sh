@@ -22,19 +22,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || { echo "install wrk (apt-get install wrk)"; exit 1; }; }
-if [ ! -f target/kyc-webhook-router.jar ] || [ -n "$(find src routes pom.xml -newer target/kyc-webhook-router.jar -type f 2>/dev/null | head -1)" ]; then
-  mvn -B -q -DskipTests clean package
-fi
-
-work=$(mktemp -d)
-cleanup() {
-  [ -f "$work/router.pid" ] && kill "$(cat "$work/router.pid")" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-PORT=18080; MGMT_PORT=19876
-JAVA_OPTS="-Xmx112m -Xmn64m -XX:SurvivorRatio=4 -XX:+UseSerialGC -XX:TrimNativeHeapInterval=5000"
+source faults/small-router.sh
 
 # distinct events for each run (warm-up from 0, then 100,000 and 150,000): a duplicate would be answered cheaply
 java -Xmx3g -cp target/kyc-webhook-router.jar bench/GenerateRequests.java 200000 1024 "$work/signed.lua" h >/dev/null
@@ -45,22 +33,8 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["X-Payload-Digest"] = "forged"
 LUA
 
-KYC_HTTP_PORT=$PORT KYC_MANAGEMENT_PORT=$MGMT_PORT KYC_DB_URL="jdbc:h2:file:$work/kyc;DB_CLOSE_ON_EXIT=FALSE" KYC_LOG_LEVEL=WARN \
-KYC_IDLE_TIMEOUT_MS=5000 \
-KYC_SUMSUB_SECRET=bench-sumsub KYC_DIDIT_SECRET=bench-didit KYC_DIDIT_TIMESTAMP_TOLERANCE=86400 KYC_TREEZOR_SECRET=bench-treezor \
-KYC_ARGOS_TOKEN=bench-argos KYC_VERATAD_USER=bench KYC_VERATAD_PASSWORD=bench-veratad \
-  MALLOC_ARENA_MAX=2 java -XX:SharedArchiveFile=target/kyc-webhook-router.jsa $JAVA_OPTS -Xlog:gc:file="$work/gc.log" \
-  -jar target/kyc-webhook-router.jar > "$work/router.log" 2>&1 & echo $! > "$work/router.pid"
-until curl -s -o /dev/null "http://127.0.0.1:$MGMT_PORT/observe/health/ready"; do
-  kill -0 "$(cat "$work/router.pid")" 2>/dev/null || { echo "the router did not start:"; tail -20 "$work/router.log"; exit 1; }
-  sleep 0.1
-done
-
 rate() { awk '/Requests\/sec/ {print $2}' "$1"; }
 non2xx() { awk '/Non-2xx/ {print $5}' "$1" | grep . || echo 0; }
-metric() { curl -s "http://127.0.0.1:$MGMT_PORT/observe/metrics" | awk -v m="$1" 'index($0, m) == 1 {s += $NF} END {printf "%.0f", s}'; }
-full_gcs() { grep -c 'Pause Full' "$work/gc.log" || true; }
-ooms() { grep -c 'OutOfMemoryError' "$work/router.log" || true; }
 
 echo "kyc-webhook-router against hostile senders: H2 (embedded), $JAVA_OPTS, wrk on the same $(nproc) cores, loopback"
 wrk -t1 -c8 -d20s -s "$work/signed.lua" "http://127.0.0.1:$PORT" -- 0 > /dev/null # warm-up
