@@ -3,6 +3,7 @@ package io.kycrouter.ingress;
 import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -117,7 +118,9 @@ public final class BodyReader implements Handler<RoutingContext> {
                 timer = routing.vertx().setTimer(progressTimeoutMillis, this::checkProgress);
             }
             routing.request()
-                    .exceptionHandler(failure -> stop(failure instanceof DecoderException ? 400 : 500, failure))
+                    // a sender gone mid-body is nobody's error and has nobody to answer: only what it held is given back
+                    .exceptionHandler(failure -> stop(failure instanceof HttpClosedException ? 0
+                            : failure instanceof DecoderException ? 400 : 500, failure))
                     .handler(this)
                     .endHandler(v -> end())
                     .resume();
