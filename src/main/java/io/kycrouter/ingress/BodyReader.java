@@ -11,6 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads request bodies in place of Vert.x's body handler (which Camel's platform-http puts on each route and which
@@ -99,7 +101,10 @@ public final class BodyReader implements Handler<RoutingContext> {
 
         private final RoutingContext routing;
         private final BodyMemoryBudget.Share share = budget.open();
-        private Buffer body = Buffer.buffer();
+        // the chunks as they came (each a copy the server made for this request), joined once at the end: a buffer
+        // grown as they arrive would hold up to twice the bytes counted, and leave as much garbage again
+        private List<Buffer> chunks = new ArrayList<>();
+        private long length;
         private boolean done;
         private long lastProgress = System.nanoTime();
         private long timer = -1;
@@ -132,7 +137,7 @@ public final class BodyReader implements Handler<RoutingContext> {
                 return; // answered already: the rest of the body is dropped as it arrives
             }
             lastProgress = System.nanoTime();
-            if (body.length() + (long) chunk.length() > serverMaxBody) {
+            if (length + chunk.length() > serverMaxBody) {
                 stop(413, null);
                 return;
             }
@@ -142,7 +147,8 @@ public final class BodyReader implements Handler<RoutingContext> {
                 EarlyAnswer.overloaded(routing, "too many large bodies in flight; retry later");
                 return;
             }
-            body.appendBuffer(chunk);
+            chunks.add(chunk);
+            length += chunk.length();
         }
 
         private void end() {
@@ -151,8 +157,12 @@ public final class BodyReader implements Handler<RoutingContext> {
             }
             done = true;
             cancelTimer();
+            Buffer body = chunks.size() == 1 ? chunks.get(0) : Buffer.buffer((int) length);
+            if (chunks.size() > 1) {
+                chunks.forEach(body::appendBuffer);
+            }
+            chunks = null;
             ((RoutingContextInternal) routing).setBody(body);
-            body = null;
             routing.next();
         }
 
@@ -173,7 +183,7 @@ public final class BodyReader implements Handler<RoutingContext> {
         private void stop(int status, Throwable cause) {
             done = true;
             cancelTimer();
-            body = null;
+            chunks = null;
             share.release();
             if (status > 0 && !routing.response().ended()) {
                 if (cause != null) {
