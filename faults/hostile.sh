@@ -48,7 +48,7 @@ sleep 5
 wrk -t1 -c8 -d10s -s "$work/signed.lua" "http://127.0.0.1:$PORT" -- 150000 > "$work/beside.txt"
 wait "$flood" || true
 echo "signed webhooks beside the flood, 8 connections:     $(rate "$work/beside.txt") req/s, non-2xx $(non2xx "$work/beside.txt")"
-echo "the flood, 64 connections of unsigned 1 MB bodies:   $(awk '/requests in/ {print $1}' "$work/flood.txt") answered in ${FLOOD_SECONDS} s, $(non2xx "$work/flood.txt") of them non-2xx (401, or 503 shed before the body was read: $(( $(metric 'kyc_ingress_shed_total') - shed0 )))"
+echo "the flood, 64 connections of unsigned 1 MB bodies:   $(awk '/requests in/ {print $1}' "$work/flood.txt") answered in ${FLOOD_SECONDS} s, $(non2xx "$work/flood.txt") of them non-2xx (401, or 503 shed by the body budget as the body arrived: $(( $(metric 'kyc_ingress_shed_total') - shed0 )))"
 echo "in the router meanwhile:                              $(ooms) OutOfMemoryError, $(( $(full_gcs) - gcs0 )) full collections"
 echo "webhooks accepted, all of them signed ones:           $(( $(metric 'kyc_webhooks_received_total{outcome="accepted"') + 0 ))"
 
