@@ -16,8 +16,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -195,8 +195,8 @@ public final class CanonicalEventBuilder {
     private static List<Check> checks(Map<String, Object> v, Unrecognised unrecognised) {
         Map<String, Check> checks = new TreeMap<>(); // sorted by name: the same event always reads the same
         v.forEach((name, value) -> {
-            String result = text(value);
-            if (name.startsWith("check.") && result != null) {
+            String result = name.startsWith("check.") ? text(value) : null;
+            if (result != null) {
                 String check = name.substring("check.".length());
                 if (!PersonalData.isCheckResult(result)) {
                     result = PersonalData.UNRECOGNISED_VALUE;
