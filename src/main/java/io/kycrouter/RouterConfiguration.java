@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.kycrouter.api.DeliveriesApi;
 import io.kycrouter.api.OperatorApi;
 import io.kycrouter.canonical.Canonicalizer;
+import io.kycrouter.canonical.UserReferences;
 import io.kycrouter.ingress.BodyMemoryBudget;
 import io.kycrouter.ingress.Ingress;
 import io.kycrouter.ingress.JsonBodies;
@@ -95,7 +96,8 @@ public class RouterConfiguration implements CamelConfiguration {
         onStop(context, intake::close);
         context.getRegistry().bind("ingress", new Ingress(vendors,
                 new VendorAuthenticator(clock, vendors.devAcceptUnauthenticated()), intake, json, clock, metrics));
-        context.getRegistry().bind("canonical", new Canonicalizer(events, inbox, dispatcher::poll));
+        context.getRegistry().bind("canonical", new Canonicalizer(events, inbox, dispatcher::poll,
+                UserReferences.load(kyc, vendors.names())));
         context.getRegistry().bind("inboxRecovery", new InboxRecovery(inbox, json, clock,
                 Duration.ofMillis(kyc.number("inbox.recovery-grace-ms", 30_000)),
                 recoveryMaxAttempts,
