@@ -77,8 +77,9 @@ public final class CanonicalEventBuilder {
         } else {
             try {
                 occurredAt = VendorTime.parse(time);
-            } catch (IllegalArgumentException e) {
-                LOG.warn("{} event {}: event time not usable ({}); using the time received", vendor, eventKey, e.getMessage());
+            } catch (IllegalArgumentException e) { // unknown, not "now": it must never rank as the newest (EventStore)
+                LOG.warn("{} event {}: event time not usable ({}); occurredAt is null", vendor, eventKey, e.getMessage());
+                occurredAt = null;
             }
         }
         Unrecognised unrecognised = new Unrecognised();
@@ -114,7 +115,7 @@ public final class CanonicalEventBuilder {
                 reasons,
                 checks,
                 v.get("sandbox") != null && bool(v.get("sandbox")),
-                occurredAt.toString(),
+                occurredAt == null ? null : occurredAt.toString(),
                 receivedAt.toString(),
                 inboxId);
     }
