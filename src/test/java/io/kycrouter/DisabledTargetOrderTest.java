@@ -122,15 +122,17 @@ class DisabledTargetOrderTest {
                     return 200;
                 }
                 allInFlight.countDown();
-                hold(allInFlight, 20); // bounded: fewer in flight only weakens the case, never fails it
+                hold(allInFlight, 15); // bounded: fewer in flight only weakens the case, never fails it
                 if (n == 1) {
                     return 410;
                 }
-                hold(targetOff, 30);
+                hold(targetOff, 25);
                 return othersAnswer;
             });
             Map<String, String> s = settings("disabled-inflight-" + othersAnswer);
             httpTarget(s, "crm", receiver.url());
+            // the held requests must not time out (a retry would be a second attempt): longer than both holds
+            s.put("kyc.notify.target.crm.read-timeout-ms", "45000");
             try (RunningRouter router = RunningRouter.start(s)) {
                 send(router, "wave-0", 0);
                 await(() -> disabled(router), "the target disabled by the first 410");
