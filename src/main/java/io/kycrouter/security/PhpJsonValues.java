@@ -28,7 +28,7 @@ final class PhpJsonValues {
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(1000)
+                    .maxNestingDepth(1000) // above ingress.max-json-depth's default; the shared parse runs first
                     .maxNumberLength(100)
                     .maxStringLength(5_000_000)
                     .build())
