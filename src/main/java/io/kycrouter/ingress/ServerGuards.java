@@ -33,6 +33,9 @@ public final class ServerGuards implements StartupListener {
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        if (alreadyStarted) {
+            return; // called again for each route added to the running context: the servers are set up once
+        }
         // Camel logs a failed bind of its HTTP servers as a warning and goes on starting: a router that cannot
         // listen (the port taken, say by an instance still stopping) must not look started to its supervisor.
         // Vert.x tells whether a server listens only on its implementation class (its actualPort() is the
