@@ -48,10 +48,6 @@ public final class WebhookServer extends ServiceSupport {
         this.errors = errors;
     }
 
-    public HttpServerOptions options() {
-        return options;
-    }
-
     /**
      * Takes over the port and router of Camel's server; false (nothing changed) when Camel's server serves TLS, whose
      * setup is Camel's to make, or listens on a port chosen by the system, which cannot be shared.
