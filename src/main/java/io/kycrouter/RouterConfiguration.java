@@ -7,6 +7,7 @@ import io.kycrouter.api.OperatorApi;
 import io.kycrouter.canonical.Canonicalizer;
 import io.kycrouter.canonical.UserReferences;
 import io.kycrouter.ingress.BodyMemoryBudget;
+import io.kycrouter.ingress.ExternalHeaderFilter;
 import io.kycrouter.ingress.Ingress;
 import io.kycrouter.ingress.JsonBodies;
 import io.kycrouter.ingress.ServerGuards;
@@ -33,6 +34,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.support.service.ServiceSupport;
 
 import java.time.Clock;
@@ -107,6 +109,9 @@ public class RouterConfiguration implements CamelConfiguration {
                 Duration.ofDays(kyc.number("retention.inbox-body-days", 30)),
                 (int) kyc.number("retention.batch-size", 500), Duration.ofMillis(kyc.number("retention.pause-ms", 50))));
         context.getRegistry().bind("notifyTransport", new NotifyTransport());
+        // no request header, query parameter or form field becomes a message header: credentials are read from the
+        // request itself, and path parameters (vendor, verificationId, id, name) cannot be overridden from the query
+        context.getComponent("platform-http", PlatformHttpComponent.class).setHeaderFilterStrategy(new ExternalHeaderFilter());
         context.getRegistry().bind("operatorApi", new OperatorApi(kyc.get("api.operator-token").orElse(null)));
         context.getRegistry().bind("deliveriesApi", new DeliveriesApi(outbox, targets));
         // request bodies in flight share a memory budget (kyc.ingress.body-memory, default a sixteenth of the heap)
