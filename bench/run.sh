@@ -61,7 +61,7 @@ cat >> "$work/application.properties" <<EOF
 kyc.notify.targets = bench
 kyc.notify.target.bench.type = http
 kyc.notify.target.bench.url = http://127.0.0.1:$RECEIVER_PORT/hook
-kyc.notify.target.bench.secret = bench-notify
+kyc.notify.target.bench.secret = bench-notify-secret-of-24-bytes
 EOF
 if [ -n "$PG" ]; then
   psql -q -h 127.0.0.1 -U postgres -d test -c "create database $PGDB" >/dev/null

@@ -5,9 +5,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.kycrouter.api.DeliveriesApi;
 import io.kycrouter.api.OperatorApi;
 import io.kycrouter.canonical.Canonicalizer;
+import io.kycrouter.canonical.UserReferences;
 import io.kycrouter.ingress.BodyMemoryBudget;
 import io.kycrouter.ingress.BodyReader;
 import io.kycrouter.ingress.EarlyRefusals;
+import io.kycrouter.ingress.ExternalHeaderFilter;
 import io.kycrouter.ingress.Ingress;
 import io.kycrouter.ingress.JsonBodies;
 import io.kycrouter.ingress.RequestsInFlight;
@@ -35,6 +37,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.support.service.ServiceSupport;
 
 import java.time.Clock;
@@ -98,7 +101,8 @@ public class RouterConfiguration implements CamelConfiguration {
         onStop(context, intake::close);
         VendorAuthenticator authenticator = new VendorAuthenticator(clock, vendors.devAcceptUnauthenticated());
         context.getRegistry().bind("ingress", new Ingress(vendors, authenticator, intake, json, clock, metrics));
-        context.getRegistry().bind("canonical", new Canonicalizer(events, inbox, dispatcher::poll));
+        context.getRegistry().bind("canonical", new Canonicalizer(events, inbox, dispatcher::poll,
+                UserReferences.load(kyc, vendors.names())));
         context.getRegistry().bind("inboxRecovery", new InboxRecovery(inbox, json, clock,
                 Duration.ofMillis(kyc.number("inbox.recovery-grace-ms", 30_000)),
                 recoveryMaxAttempts,
@@ -108,6 +112,9 @@ public class RouterConfiguration implements CamelConfiguration {
                 Duration.ofDays(kyc.number("retention.inbox-body-days", 30)),
                 (int) kyc.number("retention.batch-size", 500), Duration.ofMillis(kyc.number("retention.pause-ms", 50))));
         context.getRegistry().bind("notifyTransport", new NotifyTransport());
+        // no request header, query parameter or form field becomes a message header: credentials are read from the
+        // request itself, and path parameters (vendor, verificationId, id, name) cannot be overridden from the query
+        context.getComponent("platform-http", PlatformHttpComponent.class).setHeaderFilterStrategy(new ExternalHeaderFilter());
         context.getRegistry().bind("operatorApi", new OperatorApi(kyc.get("api.operator-token").orElse(null)));
         context.getRegistry().bind("deliveriesApi", new DeliveriesApi(outbox, targets));
         // request bodies in flight share a memory budget (kyc.ingress.body-memory, default a sixteenth of the heap), taken

@@ -33,6 +33,11 @@ class DiditWebhooksTest {
         router.close();
     }
 
+    /** A fixture with a fresh signed timestamp in its body, as Didit sends it. */
+    static byte[] stamped(String fixture) throws Exception {
+        return Signer.diditStamped(fixture(fixture), Instant.now().getEpochSecond());
+    }
+
     @ParameterizedTest(name = "{0} signed with X-Signature-V2")
     @CsvSource({
             "not-started,      VERIFICATION_CREATED,   NOT_STARTED, false, 2024-09-30T07:35:52Z",
@@ -42,8 +47,9 @@ class DiditWebhooksTest {
     })
     void documentedExampleSignedWithV2BecomesItsCanonicalEvent(String fixture, String type, String status, boolean isFinal,
                                                                String occurredAt) throws Exception {
-        byte[] body = fixture("didit/" + fixture + ".json");
-        String canonical = new String(fixture("didit/" + fixture + ".v2.txt"), StandardCharsets.UTF_8);
+        long now = Instant.now().getEpochSecond(); // Didit's body carries its own signed timestamp
+        byte[] body = Signer.diditStamped(fixture("didit/" + fixture + ".json"), now);
+        String canonical = Signer.diditV2Stamped(new String(fixture("didit/" + fixture + ".v2.txt"), StandardCharsets.UTF_8), now);
         HttpResponse<String> response = router.post("/webhooks/didit", body, Signer.diditV2(canonical));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -73,7 +79,8 @@ class DiditWebhooksTest {
     })
     void everyDiditStatusIsMapped(String status, String type, String canonical, boolean isFinal) throws Exception {
         byte[] body = ("{\"session_id\":\"all-" + status.replace(' ', '-') + "\",\"status\":\"" + status
-                + "\",\"created_at\":1727681752,\"vendor_data\":\"u-1\"}").getBytes(StandardCharsets.UTF_8);
+                + "\",\"created_at\":1727681752,\"vendor_data\":\"u-1\",\"timestamp\":" + Instant.now().getEpochSecond() + "}")
+                .getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> response = router.post("/webhooks/didit", body, Signer.diditRaw(body));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode event = router.canonicalEventOf(json(response).get("id").asLong());
@@ -85,7 +92,7 @@ class DiditWebhooksTest {
 
     @Test
     void approvedDecisionBecomesChecksWithoutPersonalData() throws Exception {
-        byte[] body = fixture("didit/approved.json");
+        byte[] body = stamped("didit/approved.json");
         HttpResponse<String> response = router.post("/webhooks/didit", body, Signer.diditRaw(body));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode event = router.canonicalEventOf(json(response).get("id").asLong());
@@ -104,7 +111,7 @@ class DiditWebhooksTest {
 
     @Test
     void declinedDecisionCarriesWarningsAsReasonsAndNoPersonalData() throws Exception {
-        byte[] body = fixture("didit/declined-unicode.json");
+        byte[] body = stamped("didit/declined-unicode.json");
         HttpResponse<String> response = router.post("/webhooks/didit", body, Signer.diditRaw(body));
         JsonNode event = router.canonicalEventOf(json(response).get("id").asLong());
         assertThat(event.get("reasons").toString()).contains("FACE_MISMATCH").contains("DOCUMENT_EXPIRED");
@@ -120,14 +127,14 @@ class DiditWebhooksTest {
 
     @Test
     void rawBodySignatureIsAccepted() throws Exception {
-        byte[] body = fixture("didit/in-progress.json");
+        byte[] body = stamped("didit/in-progress.json");
         HttpResponse<String> response = router.post("/webhooks/didit", body, Signer.diditRaw(body));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
     @Test
     void staleTimestampIsRefusedAndNothingStored() throws Exception {
-        byte[] body = fixture("didit/approved.json");
+        byte[] body = stamped("didit/approved.json");
         long before = router.count("select count(*) from inbox");
         HttpResponse<String> response = router.post("/webhooks/didit", body,
                 Signer.diditRaw(body, Instant.now().getEpochSecond() - 301));
@@ -138,7 +145,7 @@ class DiditWebhooksTest {
 
     @Test
     void futureTimestampBeyondTheWindowIsRefused() throws Exception {
-        byte[] body = fixture("didit/approved.json");
+        byte[] body = stamped("didit/approved.json");
         HttpResponse<String> response = router.post("/webhooks/didit", body,
                 Signer.diditRaw(body, Instant.now().getEpochSecond() + 600));
         assertThat(response.statusCode()).isEqualTo(401);
@@ -146,7 +153,7 @@ class DiditWebhooksTest {
 
     @Test
     void missingTimestampIsRefused() throws Exception {
-        byte[] body = fixture("didit/approved.json");
+        byte[] body = stamped("didit/approved.json");
         Map<String, String> headers = new java.util.LinkedHashMap<>(Signer.diditRaw(body));
         headers.remove("X-Timestamp");
         HttpResponse<String> response = router.post("/webhooks/didit", body, headers);
@@ -156,8 +163,9 @@ class DiditWebhooksTest {
 
     @Test
     void v2SignatureOverAlteredContentIsRefused() throws Exception {
-        byte[] body = fixture("didit/approved.json");
-        String canonical = new String(fixture("didit/approved.v2.txt"), StandardCharsets.UTF_8);
+        long now = Instant.now().getEpochSecond();
+        byte[] body = Signer.diditStamped(fixture("didit/approved.json"), now);
+        String canonical = Signer.diditV2Stamped(new String(fixture("didit/approved.v2.txt"), StandardCharsets.UTF_8), now);
         byte[] forged = new String(body, StandardCharsets.UTF_8).replace("\"Approved\",\n  \"created_at\"", "\"Declined\",\n  \"created_at\"")
                 .getBytes(StandardCharsets.UTF_8);
         assertThat(forged).isNotEqualTo(body);

@@ -58,7 +58,7 @@ class ObservabilityTest {
             s.put("kyc.notify.targets", "crm");
             s.put("kyc.notify.target.crm.type", "http");
             s.put("kyc.notify.target.crm.url", receiver.url());
-            s.put("kyc.notify.target.crm.secret", "metrics-secret");
+            s.put("kyc.notify.target.crm.secret", "metrics-notify-secret-of-24-bytes");
             try (RunningRouter router = RunningRouter.start(s)) {
                 byte[] body = fixture("sumsub/applicantPending.json");
                 router.post("/webhooks/sumsub", body, Signer.sumsub(body));

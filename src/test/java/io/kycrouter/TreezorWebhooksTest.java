@@ -26,7 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every Treezor example of vendor-docs/treezor.md (corrected where the page is invalid JSON), signed the way
  * Treezor signs: the fixtures' object_payload_signature values were computed by PHP's own json_encode and
- * hash_hmac with the test secret, so the router's PHP-style re-encoding is checked against PHP itself.
+ * hash_hmac with the test secret, so the router's PHP-style re-encoding is checked against PHP itself. Event times
+ * come from the signed object_payload (see routes/treezor.yaml). The documentation's videoConference.created repeats
+ * qes.created's payload byte for byte, which would make it the same signed event: its fixture has its own identId.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TreezorWebhooksTest {
@@ -51,25 +53,25 @@ class TreezorWebhooksTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(nullValues = "-", value = {
             // fixture,                  verificationId, relatedId,                             type,                   status,         final, occurredAt,                    reasons
-            "user.kycrequest,            6461762,   -,                                          VERIFICATION_SUBMITTED, PENDING_REVIEW, false, 2022-05-23T08:29:38.616800Z, -",
-            "user.kycreview,             6461762,   -,                                          VERIFICATION_COMPLETED, APPROVED,       true,  2022-05-30T14:11:02.072100Z, -",
-            "kycreview.request,          1,         -,                                          VERIFICATION_SUBMITTED, PENDING_REVIEW, false, 2026-02-20T10:26:47Z,        -",
-            "kycreview.result,           1,         -,                                          VERIFICATION_COMPLETED, APPROVED,       true,  2026-02-20T10:26:47Z,        -",
-            "document.create,            1XXXXXX,   8XXXX,                                      CHECK_UPDATED,          -,              false, -,                           -",
-            "document.update,            1XXXXXX,   8XXXX,                                      CHECK_UPDATED,          -,              false, -,                           -",
-            "document.cancel,            0000000,   8XXXX,                                      CHECK_UPDATED,          -,              false, -,                           -",
-            "kycliveness.create,         2440234,   9dac1414-6733-46ae-b5a9-1b3aa39ea4bd,       CHECK_UPDATED,          -,              false, -,                           -",
-            "kycliveness.update,         100196123, 9dac1414-6733-46ae-b5a9-1b3aa39ea4xx,       CHECK_UPDATED,          -,              false, -,                           1312 1320 2401",
-            "qes.created,                4137216,   b00ecdec-b721-55c4-8e20-ef3625616926,       VERIFICATION_STARTED,   IN_PROGRESS,    false, 2024-06-27T07:13:59.902200Z, -",
-            "qes.processing,             4137216,   b00ecdec-b721-55c4-8e20-ef3625616926,       VERIFICATION_SUBMITTED, PENDING_REVIEW, false, 2024-06-27T07:16:24.128600Z, -",
-            "qes.aborted,                100438239, 3606323f-345e-5105-bfb6-7ca324a69945,       VERIFICATION_ABANDONED, ABANDONED,      false, 2024-06-15T08:58:04.221200Z, 3002",
-            "qes.finalized-1,            4137216,   b00ecdec-b721-55c4-8e20-ef3625616926,       VERIFICATION_COMPLETED, APPROVED,       true,  2024-06-27T07:16:44.490700Z, -",
-            "qes.finalized-2,            4137216,   b00ecdec-b721-55c4-8e20-ef3625616926,       VERIFICATION_COMPLETED, REJECTED,       true,  2024-06-27T07:16:44.490700Z, 3201",
-            "videoConference.created,    4137216,   b00ecdec-b721-55c4-8e20-ef3625616926,       VERIFICATION_STARTED,   IN_PROGRESS,    false, 2024-06-27T07:13:59.902200Z, -",
-            "videoConference.processing, 100764422, bd17f3e1-05fe-5b12-929c-0d4b9b27c4a2,       VERIFICATION_SUBMITTED, PENDING_REVIEW, false, 2024-08-19T10:05:55Z,        -",
-            "videoConference.aborted,    4137216,   26dd014c-33f2-56f6-9ebc-bec12caxx2bf,       VERIFICATION_ABANDONED, ABANDONED,      false, 2024-08-19T10:05:55Z,        UNSPECIFIED",
-            "videoConference.finalized-1,100689821, 11a08a9a-b05a-5127-b727-b32fa01616bc,       VERIFICATION_COMPLETED, APPROVED,       true,  2024-08-19T10:05:55Z,        -",
-            "videoConference.finalized-2,4137216,   b00ecdec-b721-55c4-8e20-ef3625616926,       VERIFICATION_COMPLETED, REJECTED,       true,  2024-06-27T07:16:44.490700Z, 3201",
+            "user.kycrequest,            6461762,   -,                                          VERIFICATION_SUBMITTED, PENDING_REVIEW, false, 2022-05-18T12:21:12Z,        -",
+            "user.kycreview,             6461762,   -,                                          VERIFICATION_COMPLETED, APPROVED,       true,  2022-05-18T12:21:12Z,        -",
+            "kycreview.request,          1,         -,                                          VERIFICATION_SUBMITTED, PENDING_REVIEW, false, 2015-02-25T11:06:39Z,        -",
+            "kycreview.result,           1,         -,                                          VERIFICATION_COMPLETED, APPROVED,       true,  2015-02-25T15:06:39Z,        -",
+            "document.create,            1XXXXXX,   8XXXX,                                      CHECK_UPDATED,          -,              false, 2020-05-19T10:34:21Z,        -",
+            "document.update,            1XXXXXX,   8XXXX,                                      CHECK_UPDATED,          -,              false, 2020-05-13T18:28:43Z,        -",
+            "document.cancel,            0000000,   8XXXX,                                      CHECK_UPDATED,          -,              false, 2020-05-18T20:55:24Z,        -",
+            "kycliveness.create,         2440234,   9dac1414-6733-46ae-b5a9-1b3aa39ea4bd,       CHECK_UPDATED,          -,              false, 2020-06-30T07:15:18.856843Z, -",
+            "kycliveness.update,         100196123, 9dac1414-6733-46ae-b5a9-1b3aa39ea4xx,       CHECK_UPDATED,          -,              false, 2024-03-08T05:37:26.076003Z, 1312 1320 2401",
+            "qes.created,                4137216,   b00ecdec-b721-55c4-8e20-ef3625616926,       VERIFICATION_STARTED,   IN_PROGRESS,    false, -,                           -",
+            "qes.processing,             4137216,   b00ecdec-b721-55c4-8e20-ef3625616926,       VERIFICATION_SUBMITTED, PENDING_REVIEW, false, 2024-06-27T07:16:23Z,        -",
+            "qes.aborted,                100438239, 3606323f-345e-5105-bfb6-7ca324a69945,       VERIFICATION_ABANDONED, ABANDONED,      false, 2024-06-15T08:58:02Z,        3002",
+            "qes.finalized-1,            4137216,   b00ecdec-b721-55c4-8e20-ef3625616926,       VERIFICATION_COMPLETED, APPROVED,       true,  2024-06-27T07:16:23Z,        -",
+            "qes.finalized-2,            4137216,   b00ecdec-b721-55c4-8e20-ef3625616926,       VERIFICATION_COMPLETED, REJECTED,       true,  2024-06-27T07:16:23Z,        3201",
+            "videoConference.created,    4137216,   b00ecdec-b721-55c4-8e20-ef3625616926,       VERIFICATION_STARTED,   IN_PROGRESS,    false, -,                           -",
+            "videoConference.processing, 100764422, bd17f3e1-05fe-5b12-929c-0d4b9b27c4a2,       VERIFICATION_SUBMITTED, PENDING_REVIEW, false, 2024-08-27T13:23:03Z,        -",
+            "videoConference.aborted,    4137216,   26dd014c-33f2-56f6-9ebc-bec12caxx2bf,       VERIFICATION_ABANDONED, ABANDONED,      false, 2024-07-31T23:33:00Z,        UNSPECIFIED",
+            "videoConference.finalized-1,100689821, 11a08a9a-b05a-5127-b727-b32fa01616bc,       VERIFICATION_COMPLETED, APPROVED,       true,  2024-08-19T08:05:55Z,        -",
+            "videoConference.finalized-2,4137216,   b00ecdec-b721-55c4-8e20-ef3625616926,       VERIFICATION_COMPLETED, REJECTED,       true,  2024-06-27T07:16:23Z,        3201",
     })
     void documentedExampleBecomesItsCanonicalEvent(String fixture, String verificationId, String relatedId, String type,
                                                    String status, boolean isFinal, String occurredAt, String reasons) throws Exception {
@@ -103,7 +105,9 @@ class TreezorWebhooksTest {
         byte[] body = fixture("treezor/kycliveness.update.json");
         JsonNode event = router.canonicalEventOf(json(router.post("/webhooks/treezor", body, textPlain())).get("id").asLong());
         assertThat(event.get("checks").toString()).isEqualTo("[{\"name\":\"liveness\",\"result\":\"processed\",\"score\":0}]");
-        assertThat(event.get("reasons").get(2).get("message").asText()).isEqualTo("Applicant's identity does not match with the expected one");
+        // reason-message is a sentence, not a documented catalogue: only the codes reach the event
+        assertThat(event.get("reasons").toString()).isEqualTo(
+                "[{\"code\":\"1312\",\"message\":null},{\"code\":\"1320\",\"message\":null},{\"code\":\"2401\",\"message\":null}]");
 
         byte[] doc = fixture("treezor/document.cancel.json");
         JsonNode docEvent = router.canonicalEventOf(json(router.post("/webhooks/treezor", doc, textPlain())).get("id").asLong());
@@ -166,9 +170,16 @@ class TreezorWebhooksTest {
         HttpResponse<String> again = router.post("/webhooks/treezor", body, textPlain());
         assertThat(json(again).get("duplicate").asBoolean()).isTrue();
         assertThat(json(again).get("id").asLong()).isEqualTo(first);
-        // qes.finalized-1 and -2 share webhook_id and webhook_created_at but are different results
+        // qes.finalized-1 and -2 share webhook_id and webhook_created_at but are different (signed) results
         router.post("/webhooks/treezor", fixture("treezor/qes.finalized-2.json"), textPlain());
-        assertThat(router.count("select count(*) from inbox where vendor = 'treezor' and event_key like 'qes.finalized:8a7dfe6b%'"))
+        RunningRouter.awaitTrue(() -> {
+            try {
+                return router.count("select count(*) from canonical_event where vendor = 'treezor' and vendor_event_type = 'qes.finalized'") == 2;
+            } catch (Exception e) {
+                return false;
+            }
+        }, "both qes.finalized events, and only those");
+        assertThat(router.count("select count(*) from canonical_event where vendor = 'treezor' and vendor_event_type = 'qes.finalized'"))
                 .isEqualTo(2);
     }
 

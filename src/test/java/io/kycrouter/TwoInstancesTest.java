@@ -50,7 +50,7 @@ class TwoInstancesTest {
                 + "\nkyc.notify.targets = crm\n"
                 + "kyc.notify.target.crm.type = http\n"
                 + "kyc.notify.target.crm.url = " + receiver.url() + "\n"
-                + "kyc.notify.target.crm.secret = two-instances\n"
+                + "kyc.notify.target.crm.secret = two-instances-notify-secret-24b\n"
                 + "kyc.notify.target.crm.read-timeout-ms = 60000\n"
                 + "kyc.notify.poll-period-ms = 50\n"
                 + "kyc.notify.claim-lease-ms = 3000\n");

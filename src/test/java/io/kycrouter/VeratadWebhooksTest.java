@@ -53,7 +53,8 @@ class VeratadWebhooksTest {
         assertThat(event.get("final").asBoolean()).isFalse();
         assertThat(event.get("externalUserId").isNull()).isTrue(); // reference is empty in the example
         assertThat(event.get("occurredAt").asText()).isEqualTo("2025-10-04T22:19:09.127088Z");
-        assertThat(event.get("reasons").toString()).isEqualTo("[{\"code\":\"FAIL\",\"message\":\"FAILED OUT-OF-BAND CHECK\"}]");
+        // dcams_plus.detail is free text: only the action code reaches the event
+        assertThat(event.get("reasons").toString()).isEqualTo("[{\"code\":\"FAIL\",\"message\":null}]");
         assertThat(event.get("vendorEventKey").asText()).startsWith("e7a5f0d4-1234-5678-9abc-def012345678:PENDING:2025-10-04 22");
     }
 
@@ -147,7 +148,7 @@ class VeratadWebhooksTest {
     @Test
     void aWholeJourneyLeavesNoPersonalDataInLogsErrorsOrEvents() throws Exception {
         String[] personal = {"123-45-6789", "123456789", "19840224", "1984-02-24", "Avery", "Langley", "Evergreen",
-                "Springfield", "62704", "avery.langley", "examplemail", "3125550198"};
+                "Springfield", "62704", "avery.langley", "examplemail", "3125550198", "198.51.100.77"};
         List<String> answers = new ArrayList<>();
         String logged;
         Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("veratad-pii"));
@@ -161,6 +162,16 @@ class VeratadWebhooksTest {
                 ids.add(json(response).get("id").asLong());
                 answers.add(own.post("/webhooks/veratad", body, Signer.veratadBasic()).body()); // vendor retry
             }
+            // a step whose free-text detail repeats the personal data: kept in the inbox, never in the event
+            byte[] detailed = new String(fixture("veratad/journey-3.json"), StandardCharsets.UTF_8)
+                    .replace("journey00001", "journey00002")
+                    .replace("\"detail\": \"MATCH FOUND\",\n    \"issues\"",
+                            "\"detail\": \"NO MATCH Avery Langley, 742 Evergreen Terrace, IP 198.51.100.77, DOB 1984-02-24, 3125550198\",\n    \"issues\"")
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThat(new String(detailed, StandardCharsets.UTF_8)).contains("198.51.100.77");
+            HttpResponse<String> detailedAnswer = own.post("/webhooks/veratad", detailed, Signer.veratadBasic());
+            answers.add(detailedAnswer.body());
+            ids.add(json(detailedAnswer).get("id").asLong());
             for (long id : ids) {
                 answers.add(own.canonicalEventOf(id).toString());
             }
@@ -175,6 +186,7 @@ class VeratadWebhooksTest {
             answers.add(own.post("/webhooks/veratad", noRequest, Signer.veratadBasic()).body());
             answers.add(own.get("/api/verifications/veratad/9b2e7c1a-4d5f-4e6a-8b7c-journey00001").body());
             answers.add(own.get("/api/verifications/veratad/9b2e7c1a-4d5f-4e6a-8b7c-journey00001/events").body());
+            answers.add(own.get("/api/verifications/veratad/9b2e7c1a-4d5f-4e6a-8b7c-journey00002/events").body());
             assertThat(json(own.get("/api/verifications/veratad/9b2e7c1a-4d5f-4e6a-8b7c-journey00001")).get("status").asText())
                     .isEqualTo("APPROVED");
             assertThat(json(own.get("/api/verifications/veratad/9b2e7c1a-4d5f-4e6a-8b7c-journey00001")).get("externalUserId").asText())

@@ -1,6 +1,7 @@
 package io.kycrouter.api;
 
 import io.kycrouter.ingress.DeliveryRejected;
+import io.kycrouter.ingress.HttpRequests;
 import io.kycrouter.ingress.Responses;
 import io.kycrouter.security.ConstantTime;
 import org.apache.camel.Exchange;
@@ -46,7 +47,8 @@ public final class OperatorApi {
         if (token == null) {
             throw new DeliveryRejected(401, "unauthorized", "the operator API is disabled: set KYC_OPERATOR_TOKEN");
         }
-        String header = exchange.getMessage().getHeader("Authorization", String.class);
+        // the request's own header: a query parameter or form field of the same name is no credential
+        String header = HttpRequests.header(exchange, "Authorization");
         String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
         if (!ConstantTime.equal(given, token)) {
             throw new DeliveryRejected(401, "unauthorized", "missing or wrong bearer token");

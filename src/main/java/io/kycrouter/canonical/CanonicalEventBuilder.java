@@ -16,18 +16,36 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds the canonical event from the variables a vendor route set (see README, "Adding a vendor"):
  * {@code vendorEventType, verificationId, externalUserId, relatedId, occurredAt, sandbox, type, status, final,
- * reasons (codes) with reasonMessages (same order), reasonCode + reasonMessage, check.<name>, score.<name>}. Only these named values reach the event,
- * so nothing else of the payload (names, birth dates, documents) can leak into it.
+ * reasons (codes) with reasonCatalogueMessages (same order), reasonCode + reasonCatalogueMessage, check.<name>,
+ * score.<name>}. Only these named values reach the event, so nothing else of the payload (names, birth dates,
+ * documents) can leak into it; and those values are held to their shape ({@link PersonalData}): a reason code that
+ * is not a code, a check result that is not an enumeration value, a related id that is not an identifier do not
+ * reach it either. A vendor's free-text message never does: {@code reasonMessage(s)} only count as "a reason was
+ * given"; only a text the route marks as a documented catalogue text ({@code reasonCatalogueMessage(s)}) is kept.
  */
 public final class CanonicalEventBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(CanonicalEventBuilder.class);
+
+    private final UserReferences userReferences;
+    /** Vendors already told that their route maps free-text reason messages (said once per vendor, not per event). */
+    private final Set<String> toldAboutFreeText = ConcurrentHashMap.newKeySet();
+
+    public CanonicalEventBuilder() {
+        this(UserReferences.plain());
+    }
+
+    public CanonicalEventBuilder(UserReferences userReferences) {
+        this.userReferences = userReferences;
+    }
 
     public VerificationEvent build(Exchange exchange) {
         Map<String, Object> v = exchange.getVariables();
@@ -59,9 +77,29 @@ public final class CanonicalEventBuilder {
         } else {
             try {
                 occurredAt = VendorTime.parse(time);
-            } catch (IllegalArgumentException e) {
-                LOG.warn("{} event {}: event time not usable ({}); using the time received", vendor, eventKey, e.getMessage());
+            } catch (IllegalArgumentException e) { // unknown, not "now": it must never rank as the newest (EventStore)
+                LOG.warn("{} event {}: event time not usable ({}); occurredAt is null", vendor, eventKey, e.getMessage());
+                occurredAt = null;
             }
+        }
+        Unrecognised unrecognised = new Unrecognised();
+        List<Reason> reasons = reasons(v, unrecognised);
+        List<Check> checks = checks(v, unrecognised);
+        String relatedId = text(v.get("relatedId"));
+        if (relatedId != null && !PersonalData.isIdentifier(relatedId)) {
+            relatedId = null;
+            unrecognised.relatedId = true;
+        }
+        if (unrecognised.any()) {
+            // the values themselves are never logged: they are what may be personal
+            LOG.warn("{} event {}: {} reason code(s) not a code, {} check result(s) not an enumeration value{}; replaced by {}/{}"
+                            + " (the delivery keeps them)", vendor, Canonicalizer.printable(String.valueOf(eventKey), 200),
+                    unrecognised.codes, unrecognised.checks, unrecognised.relatedId ? ", relatedId not an identifier (dropped)" : "",
+                    PersonalData.UNRECOGNISED_CODE, PersonalData.UNRECOGNISED_VALUE);
+        }
+        if ((v.get("reasonMessage") != null || v.get("reasonMessages") != null) && vendor != null && toldAboutFreeText.add(vendor)) {
+            LOG.info("the {} route maps reasonMessage(s): free-text messages do not reach canonical events; a text the vendor"
+                    + " documents as a fixed catalogue goes in reasonCatalogueMessage(s) (see README, 'Adding a vendor')", vendor);
         }
         return new VerificationEvent(
                 eventId(vendor, eventKey, receivedAt),
@@ -72,12 +110,12 @@ public final class CanonicalEventBuilder {
                 status,
                 isFinal,
                 verificationId,
-                PersonalData.userReference(text(v.get("externalUserId"))),
-                text(v.get("relatedId")),
-                reasons(v),
-                checks(v),
+                userReferences.of(vendor, text(v.get("externalUserId"))),
+                relatedId,
+                reasons,
+                checks,
                 v.get("sandbox") != null && bool(v.get("sandbox")),
-                occurredAt.toString(),
+                occurredAt == null ? null : occurredAt.toString(),
                 receivedAt.toString(),
                 inboxId);
     }
@@ -105,14 +143,29 @@ public final class CanonicalEventBuilder {
         return new UUID(high, low).toString();
     }
 
-    private static List<Reason> reasons(Map<String, Object> v) {
+    /** What was held back from one event, counted for one warning. */
+    private static final class Unrecognised {
+        int codes;
+        int checks;
+        boolean relatedId;
+
+        boolean any() {
+            return codes > 0 || checks > 0 || relatedId;
+        }
+    }
+
+    private static List<Reason> reasons(Map<String, Object> v, Unrecognised unrecognised) {
         List<Reason> reasons = new ArrayList<>();
         List<?> codes = asList(v.get("reasons"));
-        List<?> messages = asList(v.get("reasonMessages"));
-        for (int i = 0; i < Math.max(codes.size(), messages.size()); i++) {
-            addReason(reasons, i < codes.size() ? codes.get(i) : null, i < messages.size() ? text(messages.get(i)) : null);
+        List<?> catalogue = asList(v.get("reasonCatalogueMessages"));
+        List<?> freeText = asList(v.get("reasonMessages"));
+        int count = Math.max(codes.size(), Math.max(catalogue.size(), freeText.size()));
+        for (int i = 0; i < count; i++) {
+            addReason(reasons, i < codes.size() ? codes.get(i) : null, i < catalogue.size() ? text(catalogue.get(i)) : null,
+                    i < freeText.size() && text(freeText.get(i)) != null, unrecognised);
         }
-        addReason(reasons, v.get("reasonCode"), text(v.get("reasonMessage")));
+        addReason(reasons, v.get("reasonCode"), text(v.get("reasonCatalogueMessage")), text(v.get("reasonMessage")) != null,
+                unrecognised);
         return List.copyOf(reasons);
     }
 
@@ -123,20 +176,34 @@ public final class CanonicalEventBuilder {
         return value instanceof Collection<?> c ? new ArrayList<>(c) : List.of(value);
     }
 
-    private static void addReason(List<Reason> reasons, Object code, String message) {
+    /**
+     * One reason: its code (UNSPECIFIED when the vendor gave only a message, UNRECOGNISED_CODE when the value is not a
+     * code) and its catalogue text. A free-text message only tells that a reason was given; its text is not kept.
+     */
+    private static void addReason(List<Reason> reasons, Object code, String catalogueMessage, boolean freeTextGiven,
+                                  Unrecognised unrecognised) {
         String c = text(code);
-        if (c == null && message == null) {
+        if (c == null && catalogueMessage == null && !freeTextGiven) {
             return;
         }
-        reasons.add(new Reason(c == null ? "UNSPECIFIED" : c, PersonalData.freeText(message)));
+        if (c != null && !PersonalData.isCode(c)) {
+            c = PersonalData.UNRECOGNISED_CODE;
+            unrecognised.codes++;
+        }
+        reasons.add(new Reason(c == null ? "UNSPECIFIED" : c, PersonalData.freeText(catalogueMessage)));
     }
 
-    private static List<Check> checks(Map<String, Object> v) {
+    private static List<Check> checks(Map<String, Object> v, Unrecognised unrecognised) {
         Map<String, Check> checks = new TreeMap<>(); // sorted by name: the same event always reads the same
         v.forEach((name, value) -> {
-            if (name.startsWith("check.") && text(value) != null) {
+            String result = name.startsWith("check.") ? text(value) : null;
+            if (result != null) {
                 String check = name.substring("check.".length());
-                checks.put(check, new Check(check, text(value), score(v.get("score." + check))));
+                if (!PersonalData.isCheckResult(result)) {
+                    result = PersonalData.UNRECOGNISED_VALUE;
+                    unrecognised.checks++;
+                }
+                checks.put(check, new Check(check, result, score(v.get("score." + check))));
             }
         });
         return List.copyOf(checks.values());

@@ -16,14 +16,18 @@ public final class Canonicalizer {
 
     private static final Logger UNMAPPED = LoggerFactory.getLogger("kyc.vendor");
 
-    private final CanonicalEventBuilder builder = new CanonicalEventBuilder();
+    private final CanonicalEventBuilder builder;
     private final EventStore events;
     private final Inbox inbox;
 
     private final Runnable afterAppend;
 
-    /** @param afterAppend run after a new event was stored (wakes the outbox dispatcher) */
-    public Canonicalizer(EventStore events, Inbox inbox, Runnable afterAppend) {
+    /**
+     * @param afterAppend run after a new event was stored (wakes the outbox dispatcher)
+     * @param userReferences how each vendor's externalUserId is carried (plain or keyed hash)
+     */
+    public Canonicalizer(EventStore events, Inbox inbox, Runnable afterAppend, UserReferences userReferences) {
+        this.builder = new CanonicalEventBuilder(userReferences);
         this.events = events;
         this.inbox = inbox;
         this.afterAppend = afterAppend;

@@ -55,7 +55,7 @@ public final class VendorTime {
             throw new IllegalArgumentException("no timestamp");
         }
         if (value instanceof Number number) {
-            return fromEpoch(new BigDecimal(number.toString()));
+            return fromEpoch(asDecoded(new BigDecimal(number.toString())));
         }
         String text = value.toString().trim();
         if (isDecimal(text)) {
@@ -80,6 +80,20 @@ public final class VendorTime {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("unrecognised timestamp shape (" + text.length() + " characters)");
         }
+    }
+
+    /**
+     * A JSON number with a fraction, as the vendor's own JSON library holds it: a binary double (Python, PHP and
+     * JavaScript all decode it so, and a signature over a re-encoding, Didit's X-Signature-V2, covers only that
+     * double). Texts that decode to one double ({@code 1727681886}, {@code 1727681886.0}, {@code 1727681886.0000001})
+     * are one signed time, so they must be one event time too. A string is signed as written and is left alone.
+     */
+    static BigDecimal asDecoded(BigDecimal number) {
+        if (number.scale() <= 0 || number.stripTrailingZeros().scale() <= 0) {
+            return number;
+        }
+        double decoded = number.doubleValue();
+        return Double.isFinite(decoded) ? new BigDecimal(Double.toString(decoded)) : number;
     }
 
     /** digits, optionally with one decimal point between digits */

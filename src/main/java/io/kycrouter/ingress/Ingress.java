@@ -13,7 +13,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,12 +62,12 @@ public final class Ingress {
         if (body.length > vendor.maxBodySize()) {
             throw tooLarge(body.length, vendor);
         }
-        HttpServerRequest request = exchange.getIn() instanceof HttpMessage http ? http.getRequest() : null;
-        MediaTypes.check(header(exchange, request, "Content-Type"), vendor.contentTypes());
+        HttpServerRequest request = HttpRequests.of(exchange);
+        MediaTypes.check(header(request, "Content-Type"), vendor.contentTypes());
         Instant receivedAt = clock.instant();
         exchange.setVariable("receivedAt", receivedAt);
         exchange.setVariable("delivery", new Delivery(vendor, body,
-                name -> header(exchange, request, name),
+                name -> header(request, name),
                 name -> request == null ? null : request.getParam(name),
                 pathCredential(request), receivedAt, json));
     }
@@ -192,7 +191,8 @@ public final class Ingress {
         return cut.replaceAll("[^A-Za-z0-9._-]", "?");
     }
 
-    private static String header(Exchange exchange, HttpServerRequest request, String name) {
-        return request != null ? request.getHeader(name) : exchange.getMessage().getHeader(name, String.class);
+    /** A header of the HTTP request itself, never a message header (those also carry query parameters). */
+    private static String header(HttpServerRequest request, String name) {
+        return request == null ? null : request.getHeader(name);
     }
 }

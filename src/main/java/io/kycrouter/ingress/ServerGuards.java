@@ -2,6 +2,7 @@ package io.kycrouter.ingress;
 
 import io.kycrouter.vendors.ConfigException;
 import io.kycrouter.vendors.Settings;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.impl.TCPServerBase;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import org.apache.camel.CamelContext;
@@ -37,6 +38,9 @@ public final class ServerGuards implements StartupListener {
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        if (alreadyStarted) {
+            return; // called again for each route added to the running context: the servers are set up once
+        }
         // Camel logs a failed bind of its HTTP servers as a warning and goes on starting: a router that cannot
         // listen (the port taken, say by an instance still stopping) must not look started to its supervisor.
         // Vert.x tells whether a server listens only on its implementation class (its actualPort() is the
@@ -66,29 +70,26 @@ public final class ServerGuards implements StartupListener {
             server.getRouter().route().order(-1500).handler(bodyReader);
             // then at most kyc.ingress.max-requests-in-flight requests are worked on at once: past it, a 503
             server.getRouter().route().order(-1400).handler(inFlight);
-            // Requests Vert.x refuses before a route runs (a body over camel.server.max-body-size, a malformed
-            // form or multipart body) get the same JSON error answer as everything else.
-            server.getRouter().route().order(-1000).failureHandler(routing -> {
-                int status = routing.statusCode();
-                if (status >= 400 && status < 500 && !routing.response().ended()) {
-                    String error = status == 413 ? "payload_too_large" : status == 408 ? "request_timeout" : "bad_request";
-                    String message = status == 413
-                            ? "body exceeds the server limit of " + kyc.get("ingress.server-max-body-size", "?") + " bytes"
-                            : status == 408 ? "the request was not complete within the time allowed"
-                            : "the request could not be read";
-                    // a request cut off (408) leaves its body unread: the sender is told to close, and one that does not
-                    // is closed by the idle timeout once it stops sending
-                    if (status == 408) {
-                        routing.response().putHeader("Connection", "close");
-                    }
-                    routing.response()
-                            .setStatusCode(status)
-                            .putHeader("Content-Type", "application/json")
-                            .end("{\"status\":\"rejected\",\"error\":\"" + error + "\",\"message\":\"" + message + "\"}");
-                } else {
-                    routing.next();
+            // Every error answer of the webhook port is the routes' JSON: requests a handler failed (a body over
+            // camel.server.max-body-size, a 408), paths no route serves, and (on the server below) requests the codec
+            // could not read
+            ErrorAnswers errors = new ErrorAnswers(kyc.get("ingress.server-max-body-size", "?"),
+                    HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH, HttpServerOptions.DEFAULT_MAX_HEADER_SIZE);
+            server.getRouter().route().order(-1000).failureHandler(errors::failed);
+            errors.register(server.getRouter());
+            // while the router shuts down, every request gets a JSON 503 with Retry-After, before any other handler
+            server.getRouter().route().order(-3000).handler(new ShutdownAnswers(context));
+            // the server itself: cleartext HTTP/2 off unless kyc.ingress.http2-cleartext, codec errors in JSON, strict
+            // body framing
+            WebhookServer webhooks = new WebhookServer(kyc.bool("ingress.http2-cleartext", false), idle, errors);
+            try {
+                if (!webhooks.takeOver(context, server)) {
+                    LOG.warn("the webhook server on port {} keeps Camel's settings (TLS or a system-chosen port): cleartext"
+                            + " HTTP/2 stays on and codec errors are not answered in JSON", server.getPort());
                 }
-            });
+            } catch (Exception e) {
+                throw new ConfigException("the webhook server could not be set up on port " + server.getPort() + ": " + e);
+            }
         }
     }
 }

@@ -23,7 +23,7 @@ public final class NotifyTransport {
         }
         exchange.getMessage().setHeader("webhook-id", id);
         exchange.getMessage().setHeader("webhook-timestamp", String.valueOf(timestamp));
-        exchange.getMessage().setHeader("webhook-signature", StandardWebhooks.sign(target.secret(), id, timestamp, body));
+        exchange.getMessage().setHeader("webhook-signature", StandardWebhooks.sign(target.secrets(), id, timestamp, body));
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setHeader(Exchange.HTTP_METHOD, HttpMethods.POST); // the enum: a String is converted on every send
         String url = target.endpoint();

@@ -274,6 +274,18 @@ public final class Outbox {
     }
 
     /**
+     * Gives a row back to wait with its target, which its receiver has just switched off (410 Gone), only while
+     * {@code instance} still holds the claim (see {@link #retryAt}). The answer was about the target, not about the
+     * event: the row stays pending, its attempt count unspent and its time unchanged, so that it still holds its
+     * verification's later rows back and is the first of them sent once the target is enabled. Returns whether
+     * it did.
+     */
+    public boolean waitForTarget(long id, String instance, Integer status, String error) {
+        return update("update outbox set last_status = ?, last_error = ?, claimed_by = null, claimed_until = null"
+                + " where id = ? and claimed_by = ? and state = 'pending'", status, cut(error), id, instance) == 1;
+    }
+
+    /**
      * Whether the target is switched off. A query of its own, not a subquery of the claim: on an empty
      * notify_target_state PostgreSQL estimates the claim at one row and then sorts the whole backlog instead of
      * reading ix_outbox_claim in order.
@@ -307,21 +319,20 @@ public final class Outbox {
         update("update outbox set claimed_by = null, claimed_until = null where claimed_by = ? and state = 'pending'", instance);
     }
 
+    /**
+     * Switches the target off until an operator enables it. Several workers, of this instance or another, may be
+     * told 410 at once: the first one's time and reason stay, the others find the target already off.
+     */
     public void disableTarget(String target, String reason) {
-        try (Connection c = dataSource.getConnection()) {
-            inTransaction(c, () -> {
-                try (PreparedStatement del = c.prepareStatement("delete from notify_target_state where target = ?");
-                     PreparedStatement ins = c.prepareStatement("insert into notify_target_state (target, disabled_at, reason) values (?,?,?)")) {
-                    del.setString(1, target);
-                    del.executeUpdate();
-                    ins.setString(1, target);
-                    ins.setObject(2, utc(Instant.now()));
-                    ins.setString(3, cut(reason));
-                    ins.executeUpdate();
-                }
-            });
-        } catch (SQLException e) {
-            throw new StoreUnavailable("target state update failed: " + e.getMessage(), e);
+        OffsetDateTime now = utc(Instant.now());
+        try {
+            update("insert into notify_target_state (target, disabled_at, reason) values (?,?,?)", target, now, cut(reason));
+        } catch (StoreUnavailable e) {
+            if (!(e.getCause() instanceof SQLException sql) || !"23505".equals(sql.getSQLState())) {
+                throw e;
+            }
+            update("update notify_target_state set disabled_at = ?, reason = ? where target = ? and disabled_at is null",
+                    now, cut(reason), target);
         }
     }
 

@@ -182,6 +182,7 @@ public final class OutboxDispatcher {
         // A row the receiver took is recorded delivered later, with the rest of the batch in one transaction (one
         // commit per batch, not per row). One verification's next row is only sent once its previous row is
         // recorded: a crash can never make the receiver see an older event again after a newer one.
+        AtomicBoolean gone = new AtomicBoolean(); // a receiver of this batch answered 410: the target is off
         List<Future<Unrecorded>> running = new ArrayList<>();
         for (List<Outbox.Row> verification : byVerification.values()) {
             running.add(pool.submit(() -> {
@@ -194,11 +195,18 @@ public final class OutboxDispatcher {
                     if (!context.getStatus().isStarted()) {
                         break; // stopping: release() gives the rest back, or the lease lapses
                     }
-                    previous = deliver(target, verification.get(i));
+                    if (gone.get()) {
+                        // the target was switched off while this batch was sent: nothing more goes to it; the rows
+                        // wait for the claim query, which takes none until the target is enabled again
+                        outbox.giveBack(instance, verification.subList(i, verification.size()));
+                        pollDue(target).set(true);
+                        break;
+                    }
+                    previous = deliver(target, verification.get(i), gone);
                     if (previous == null && target.ordered() && i + 1 < verification.size()) {
-                        // not delivered (to be retried, or dead): the verification's later rows may not overtake it;
-                        // given back, the claim query takes them in turn (only a handed-over batch holds several
-                        // rows of one verification for an ordered target)
+                        // not delivered (to be retried, dead, or waiting with a gone target): the verification's
+                        // later rows may not overtake it; given back, the claim query takes them in turn (only a
+                        // handed-over batch holds several rows of one verification for an ordered target)
                         outbox.giveBack(instance, verification.subList(i + 1, verification.size()));
                         pollDue(target).set(true);
                         break;
@@ -237,9 +245,9 @@ public final class OutboxDispatcher {
 
     /**
      * One attempt. A 2xx is returned for the caller to record (with others, in one transaction); every other
-     * outcome is recorded before it returns null.
+     * outcome is recorded before it returns null. A 410 also sets {@code gone}.
      */
-    Unrecorded deliver(TargetDefinition target, Outbox.Row row) {
+    Unrecorded deliver(TargetDefinition target, Outbox.Row row, AtomicBoolean gone) {
         long started = System.nanoTime();
         Exchange result = producer().send("direct:notify-" + target.type().name().toLowerCase(), exchange -> {
             exchange.setVariable("target", target);
@@ -259,11 +267,15 @@ public final class OutboxDispatcher {
                 return new Unrecorded(row, outcome.status);
             }
             case GONE -> {
-                // disable first: no other worker may send to a receiver that said it is gone once the row reads dead
+                // The answer is about the target, not about this event: the row is not dead and the attempt is not
+                // counted. It stays pending, waiting with the target, so it keeps holding its verification's later
+                // rows back and is sent first once the target is enabled. Disable first: once the claim is cleared,
+                // no claim may take the row (nor any other of the target) before the target reads disabled.
+                gone.set(true);
                 outbox.disableTarget(target.name(), "receiver answered 410 Gone at " + Instant.now());
-                settled(outbox.dead(row.id(), instance, outcome.status, outcome.error), target, row);
-                LOG.warn("target={} event={} outcome=gone: target disabled until enabled again (POST /api/targets/{}/enable)",
-                        target.name(), row.eventId(), target.name());
+                settled(outbox.waitForTarget(row.id(), instance, outcome.status, "target disabled: 410 Gone"), target, row);
+                LOG.warn("target={} event={} outcome=gone: target disabled, its deliveries wait until it is enabled again"
+                        + " (POST /api/targets/{}/enable)", target.name(), row.eventId(), target.name());
             }
             case REFUSED -> {
                 settled(outbox.dead(row.id(), instance, outcome.status, outcome.error), target, row);

@@ -9,6 +9,7 @@ import io.kycrouter.vendors.Settings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,9 @@ import java.util.stream.Collectors;
 
 /** The configured notifier targets ({@code kyc.notify.targets} and {@code kyc.notify.target.<name>.*}). */
 public final class Targets {
+
+    /** Standard Webhooks: secrets are 24 to 64 bytes; shorter keys are too easy to guess. */
+    static final int MIN_KEY_BYTES = 24;
 
     private final Map<String, TargetDefinition> targets;
 
@@ -69,7 +73,7 @@ public final class Targets {
                 Duration.ofMillis(s.number("backoff.max-ms", 600_000)),
                 s.number("backoff.jitter-percent", 20) / 100.0);
         String endpoint = null;
-        byte[] secret = null;
+        List<byte[]> secrets = List.of();
         Map<String, String> headers = new LinkedHashMap<>();
         String brokers = null;
         switch (type) {
@@ -83,8 +87,7 @@ public final class Targets {
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException(s.key("url") + " must be an http:// or https:// URL");
                 }
-                secret = s.get("secret").map(Targets::secretBytes).orElseThrow(() -> new ConfigException(
-                        s.key("secret") + " is required: HTTP notifications are always signed"));
+                secrets = secrets(name, s);
                 // headers = Authorization, X-Tenant  then  header.Authorization = Bearer {{env:...}}
                 for (String header : s.list("headers")) {
                     s.get("header." + header).ifPresent(v -> headers.put(header, v));
@@ -97,21 +100,51 @@ public final class Targets {
             case LOG -> endpoint = "kyc.notify." + name;
         }
         return new TargetDefinition(name, type, filter, retry, s.bool("ordered", type != TargetDefinition.Type.LOG),
-                endpoint, secret, Map.copyOf(headers),
+                endpoint, secrets, Map.copyOf(headers),
                 Duration.ofMillis(s.number("connect-timeout-ms", 2000)), Duration.ofMillis(s.number("read-timeout-ms", 10_000)),
                 brokers, (int) s.number("batch-size", 50),
                 (int) Math.max(1, s.number("concurrency", type == TargetDefinition.Type.LOG ? 1 : 8)));
     }
 
-    static byte[] secretBytes(String secret) {
+    /**
+     * The target's signing keys: {@code secret = whsec_new, whsec_old} signs every delivery with each (Standard
+     * Webhooks allows several signatures, so receivers can move from one secret to the next without downtime).
+     * A "whsec_" secret is base64 after the prefix; any other text is used as its UTF-8 bytes. Keys shorter than
+     * 24 bytes (Standard Webhooks' minimum) are refused either way. Messages name the target, never the secret.
+     */
+    static List<byte[]> secrets(String target, Settings s) {
+        List<String> values = s.list("secret");
+        if (values.isEmpty()) {
+            throw new ConfigException(s.key("secret") + " is required for target " + target
+                    + ": HTTP notifications are always signed");
+        }
+        List<byte[]> keys = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            String which = s.key("secret") + " (target " + target + (values.size() > 1 ? ", secret " + (i + 1) : "") + "): ";
+            keys.add(secretBytes(values.get(i), which));
+        }
+        return List.copyOf(keys);
+    }
+
+    static byte[] secretBytes(String secret, String which) {
+        byte[] key;
+        String kind;
         if (secret.startsWith("whsec_")) {
             try {
-                return Base64.getDecoder().decode(secret.substring("whsec_".length()));
+                key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
             } catch (IllegalArgumentException e) {
-                throw new ConfigException("a whsec_ secret must be base64 after the prefix");
+                throw new ConfigException(which + "a whsec_ secret must be base64 after the prefix");
             }
+            kind = "the base64-decoded key of this whsec_ secret";
+        } else {
+            key = secret.getBytes(StandardCharsets.UTF_8);
+            kind = "this plain-text secret (used as its UTF-8 bytes)";
         }
-        return secret.getBytes(StandardCharsets.UTF_8);
+        if (key.length < MIN_KEY_BYTES) {
+            throw new ConfigException(which + kind + " is " + key.length + " bytes; Standard Webhooks keys must be at"
+                    + " least " + MIN_KEY_BYTES + " (make one with: echo whsec_$(openssl rand -base64 32))");
+        }
+        return key;
     }
 
     private static <E extends Enum<E>> Set<String> names(Settings s, String key, Class<E> allowed) {

@@ -95,6 +95,9 @@ public final class HmacScheme implements AuthScheme {
         if (!match) {
             throw DeliveryRejected.unauthorized("signature mismatch (" + expects() + ")");
         }
+        if (timestamp != null) {
+            timestamp.checkSigned(delivery, now); // only a verified body's time means anything
+        }
     }
 
     private String providedSignature(Delivery delivery) {

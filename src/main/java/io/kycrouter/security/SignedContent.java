@@ -18,7 +18,8 @@ import java.util.Map;
  *   <li>{@code {$.path}}: a scalar field of the JSON body, as text</li>
  *   <li>{@code {sorted-json}} / {@code {sorted-json:$.path}}: the body (or a sub-object) re-encoded with keys
  *   sorted, compact, integer-valued floats as integers, non-ASCII unescaped (Python json.dumps style)</li>
- *   <li>{@code {php-json:$.path}}: a sub-object re-encoded as PHP's json_encode does</li>
+ *   <li>{@code {php-json:$.path}}: a sub-object re-encoded as PHP's json_encode does (read from the body as PHP
+ *   held it, see {@link PhpJsonValues})</li>
  * </ul>
  * Examples: {@code {body}}, {@code {timestamp}:{body}}, {@code {php-json:$.object_payload}}.
  */
@@ -92,7 +93,7 @@ public final class SignedContent {
         }
         if (token.startsWith("php-json:")) {
             JsonField field = JsonField.of(token.substring("php-json:".length()));
-            return (d, ts, out) -> utf8(SignedJson.php(field.read(d.json())), out);
+            return (d, ts, out) -> utf8(SignedJson.php(field.read(PhpJsonValues.of(d))), out);
         }
         if (token.startsWith("$")) {
             JsonField field = JsonField.of(token);

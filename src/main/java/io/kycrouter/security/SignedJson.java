@@ -1,5 +1,7 @@
 package io.kycrouter.security;
 
+import io.kycrouter.ingress.DeliveryRejected;
+
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -15,9 +17,11 @@ import java.util.Map;
  *   ensure_ascii=False)} after integer-valued floats became integers (Didit X-Signature-V2).</li>
  *   <li>{@link #php}: PHP's {@code json_encode(v)}: key order as received, {@code /} escaped as {@code \/},
  *   non-ASCII as lowercase {@code \}{@code uXXXX}, beyond U+FFFF as surrogate pairs, floats as PHP prints them
- *   (Treezor).</li>
+ *   (Treezor). Give it {@link PhpJsonValues}, which keeps the negative zeros PHP writes.</li>
  * </ul>
- * Floats arrive as {@link BigDecimal} holding the sender's own digits, so no binary rounding creeps in.
+ * Floats may arrive as {@link BigDecimal} (the shared parse) or {@link Double}; either way they are rounded to
+ * the double the signer held, as Python and PHP parse them, and written in the signer's shortest form.
+ * SignerCorpusTest checks both against the real signers' output (src/test/resources/signers).
  */
 public final class SignedJson {
 
@@ -69,8 +73,8 @@ public final class SignedJson {
             out.append(']');
         } else if (value instanceof String s) {
             string(s, python, out);
-        } else if (value instanceof BigDecimal d) {
-            out.append(python ? pythonNumber(d) : phpNumber(d));
+        } else if (value instanceof Number n) {
+            out.append(python ? pythonNumber(n) : phpNumber(n));
         } else {
             out.append(value == null ? "null" : value.toString());
         }
@@ -93,64 +97,43 @@ public final class SignedJson {
     }
 
     /**
-     * The signer parsed the float into a binary double, as Python and PHP do: the value is rounded the same way
-     * here, then written in its shortest decimal form.
+     * Didit's shorten_floats: an integer-valued float becomes an int, written in full (1e23 is the double
+     * 99999999999999991611392, -0.0 is 0); any other float as Python's repr writes it. Floats are first rounded to
+     * the double the signer parsed. Integers are Python ints: written as received.
      */
-    static BigDecimal asDouble(BigDecimal d) {
-        double value = d.doubleValue();
-        if (Double.isInfinite(value) || Double.isNaN(value)) {
-            return d;
+    static String pythonNumber(Number n) {
+        if (!isFloat(n)) {
+            return n.toString();
         }
-        if (value == Math.rint(value)) {
-            return new BigDecimal(value); // exact binary value, e.g. 1e23 -> 99999999999999991611392
+        double v = n.doubleValue();
+        if (Double.isFinite(v) && v == Math.rint(v)) {
+            return new BigDecimal(v).toBigInteger().toString();
         }
-        return new BigDecimal(Double.toString(value));
-    }
-
-    /** An integer-valued float is written as an integer; any other as Python's repr() writes it. */
-    static String pythonNumber(BigDecimal d) {
-        BigDecimal stripped = asDouble(d).stripTrailingZeros();
-        if (stripped.scale() <= 0) {
-            return stripped.toBigIntegerExact().toString();
-        }
-        int exponent = stripped.precision() - 1 - stripped.scale();
-        if (exponent >= -4 && exponent < 16) {
-            return stripped.toPlainString();
-        }
-        return scientific(stripped, exponent, "e%s%02d");
+        return SignerDoubles.python(v);
     }
 
     /**
-     * PHP 7.1+ json_encode (serialize_precision -1, no JSON_PRESERVE_ZERO_FRACTION): shortest digits,
-     * integer-valued floats without ".0", scientific from 1e17 and below 1e-4 ("1.0e-5", "1.5e+20").
+     * PHP's json_encode (serialize_precision -1, no JSON_PRESERVE_ZERO_FRACTION) of what json_decode made of the
+     * number: a float (or an integer beyond 64 bits) as the double PHP holds, shortest digits, "10", "-0",
+     * "1.0e+17", "1.0e-5"; a 64-bit integer as it is.
      */
-    static String phpNumber(BigDecimal d) {
-        BigDecimal exact = asDouble(d);
-        if (exact.scale() <= 0 && exact.precision() > 17) {
-            exact = new BigDecimal(Double.toString(exact.doubleValue())); // shortest digits, as PHP prints them
+    static String phpNumber(Number n) {
+        if (n instanceof BigInteger big && big.bitLength() >= 64) {
+            return phpFloat(big.doubleValue());
         }
-        BigDecimal stripped = exact.stripTrailingZeros();
-        int exponent = stripped.precision() - 1 - stripped.scale();
-        if (exponent >= -4 && exponent < 17) {
-            return stripped.toPlainString();
-        }
-        String s = scientific(stripped, exponent, "e%s%d");
-        return s.contains(".") ? s : s.replaceFirst("e", ".0e");
+        return isFloat(n) ? phpFloat(n.doubleValue()) : n.toString();
     }
 
-    private static String scientific(BigDecimal stripped, int exponent, String exponentFormat) {
-        BigInteger unscaled = stripped.unscaledValue();
-        String digits = unscaled.abs().toString();
-        StringBuilder s = new StringBuilder();
-        if (unscaled.signum() < 0) {
-            s.append('-');
+    private static String phpFloat(double v) {
+        if (!Double.isFinite(v)) {
+            throw DeliveryRejected.unauthorized("signature mismatch: the signed JSON holds a number beyond the"
+                    + " double range, which PHP's json_encode cannot write");
         }
-        s.append(digits.charAt(0));
-        if (digits.length() > 1) {
-            s.append('.').append(digits, 1, digits.length());
-        }
-        s.append(String.format(exponentFormat, exponent < 0 ? "-" : "+", Math.abs(exponent)));
-        return s.toString();
+        return SignerDoubles.php(v);
+    }
+
+    private static boolean isFloat(Number n) {
+        return n instanceof BigDecimal || n instanceof Double || n instanceof Float;
     }
 
     /**

@@ -2,31 +2,109 @@ package io.kycrouter.security;
 
 import io.kycrouter.ingress.Delivery;
 import io.kycrouter.ingress.DeliveryRejected;
+import io.kycrouter.vendors.JsonField;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
-/** A signed timestamp header that must lie within a tolerance of now, so captured deliveries can't be replayed later. */
-public record TimestampWindow(String header, Duration tolerance) {
+/**
+ * Times that must lie within a tolerance of now, so captured deliveries can't be replayed later: a timestamp header,
+ * and a timestamp field of the signed body. A header that the signature does not cover (Didit's X-Timestamp outside
+ * the Simple scheme) can be set afresh by whoever replays a delivery; the signed field cannot, so where the vendor
+ * puts one in its body it is checked too, after the signature verified.
+ *
+ * @param header         the timestamp header, or null when the vendor sends none
+ * @param signedField    the body's own timestamp field (covered by the signature), or null
+ * @param signedRequired whether a body without {@code signedField} is refused (otherwise the header alone decides)
+ */
+public record TimestampWindow(String header, Duration tolerance, JsonField signedField, boolean signedRequired) {
 
-    /** Returns the header's raw value after checking it; 401 when missing, not a number, or outside the window. */
+    /** Values above this are milliseconds: 100 000 000 000 seconds is the year 5138. */
+    private static final long MILLIS_FROM = 100_000_000_000L;
+
+    public TimestampWindow(String header, Duration tolerance) {
+        this(header, tolerance, null, false);
+    }
+
+    /**
+     * Returns the header's raw value after checking it (null when the window has no header); 401 when missing, not a
+     * unix time, or outside the window.
+     */
     public String check(Delivery delivery, Instant now) {
+        if (header == null) {
+            return null;
+        }
         String raw = delivery.header(header);
         if (raw == null || raw.isBlank()) {
             throw DeliveryRejected.unauthorized("missing timestamp header " + header);
         }
-        long value;
-        try {
-            value = Long.parseLong(raw.trim());
-        } catch (NumberFormatException e) {
-            throw DeliveryRejected.unauthorized("timestamp header " + header + " is not a unix time in seconds");
+        String what = "timestamp header " + header;
+        within(parse(raw.trim(), what), now, what);
+        return raw.trim();
+    }
+
+    /** Checks the signed body's timestamp field, if the window has one; call it only once the signature verified. */
+    public void checkSigned(Delivery delivery, Instant now) {
+        if (signedField == null) {
+            return;
         }
-        Instant sent = value > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
-        long skew = Math.abs(Duration.between(sent, now).getSeconds());
+        Object value = signedField.read(delivery.json());
+        if (value instanceof List<?> list && list.size() == 1) {
+            value = list.get(0);
+        }
+        String what = "signed timestamp " + signedField.expression();
+        if (value == null || value instanceof List<?>) {
+            if (signedRequired) {
+                throw DeliveryRejected.unauthorized("the signed body lacks its timestamp " + signedField.expression());
+            }
+            return;
+        }
+        within(value instanceof Number n ? parse(n, what) : parse(value.toString().trim(), what), now, what);
+    }
+
+    private void within(long value, Instant now, String what) {
+        long skew;
+        try {
+            Instant sent = value > MILLIS_FROM ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
+            skew = Duration.between(sent, now).abs().getSeconds();
+        } catch (DateTimeException | ArithmeticException e) {
+            throw outOfRange(what);
+        }
         if (skew > tolerance.getSeconds()) {
-            throw DeliveryRejected.unauthorized("stale timestamp: " + header + " is " + skew
+            throw DeliveryRejected.unauthorized("stale timestamp: " + what + " is " + skew
                     + " s away from now; the tolerance is " + tolerance.getSeconds() + " s");
         }
-        return raw.trim();
+    }
+
+    private static long parse(String text, String what) {
+        if (text.isEmpty() || text.length() > 19 || !text.chars().allMatch(Character::isDigit)) {
+            throw text.matches("-?\\d+") ? outOfRange(what)
+                    : DeliveryRejected.unauthorized(what + " is not a unix time in seconds");
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) { // 19 digits above Long.MAX_VALUE
+            throw outOfRange(what);
+        }
+    }
+
+    private static long parse(Number number, String what) {
+        try {
+            BigInteger whole = (number instanceof BigDecimal d ? d : new BigDecimal(number.toString())).toBigInteger();
+            if (whole.signum() < 0) {
+                throw outOfRange(what);
+            }
+            return whole.longValueExact();
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw outOfRange(what);
+        }
+    }
+
+    private static DeliveryRejected outOfRange(String what) {
+        return DeliveryRejected.unauthorized(what + " is out of range (a unix time in seconds or milliseconds)");
     }
 }

@@ -128,7 +128,10 @@ public final class EventStore implements AutoCloseable {
      */
     private List<OutboxHandoff.Claimed> insert(Connection c, VerificationEvent event, String payload, boolean claim)
             throws SQLException {
-        Instant occurredAt = Instant.parse(event.occurredAt());
+        // null when the vendor's time could not be read: the log row keeps the time received, the state treats it as
+        // the oldest time there is (StateDecision), so an unreadable time can never make an event the newest
+        Instant occurredAt = event.occurredAt() == null ? null : Instant.parse(event.occurredAt());
+        Instant receivedAt = Instant.parse(event.receivedAt());
         try (PreparedStatement s = c.prepareStatement(
                 "insert into canonical_event (event_id, inbox_id, vendor, verification_id, vendor_event_type, type,"
                         + " status, is_final, occurred_at, received_at, payload) values (?,?,?,?,?,?,?,?,?,?,?)")) {
@@ -140,15 +143,15 @@ public final class EventStore implements AutoCloseable {
             s.setString(6, event.type().name());
             s.setString(7, event.status() == null ? null : event.status().name());
             s.setBoolean(8, event.isFinal());
-            s.setObject(9, utc(occurredAt));
-            s.setObject(10, utc(Instant.parse(event.receivedAt())));
+            s.setObject(9, utc(occurredAt == null ? receivedAt : occurredAt));
+            s.setObject(10, utc(receivedAt));
             s.setString(11, payload);
             s.executeUpdate();
         }
         // a target receives one verification's events in the order they were received (the inbox id), not in
         // the order their mappings happened to finish
         List<OutboxHandoff.Claimed> claimed = enqueue(c, event, payload, event.inboxId(), claim);
-        moveState(c, event, occurredAt);
+        moveState(c, event, occurredAt, occurredAt == null ? receivedAt : occurredAt);
         return claimed;
     }
 
@@ -216,7 +219,11 @@ public final class EventStore implements AutoCloseable {
         }
     }
 
-    private static void moveState(Connection c, VerificationEvent e, Instant occurredAt) throws SQLException {
+    /**
+     * @param occurredAt the event's time, null when unknown (it then ranks oldest for the status)
+     * @param seenAt     the event's time, or when it was received: for the first and last event times
+     */
+    private static void moveState(Connection c, VerificationEvent e, Instant occurredAt, Instant seenAt) throws SQLException {
         Instant now = Instant.now();
         try (PreparedStatement select = c.prepareStatement(
                 "select status, status_at, status_rank, first_event_at, last_event_at from verification_state"
@@ -225,7 +232,7 @@ public final class EventStore implements AutoCloseable {
             select.setString(2, e.verificationId());
             try (ResultSet rs = select.executeQuery()) {
                 if (!rs.next()) {
-                    insertState(c, e, occurredAt, now);
+                    insertState(c, e, occurredAt, seenAt, now);
                     return;
                 }
                 String status = rs.getString(1);
@@ -236,12 +243,13 @@ public final class EventStore implements AutoCloseable {
                 Instant lastAt = rs.getObject(5, OffsetDateTime.class).toInstant();
                 boolean moves = StateDecision.moves(current, statusAt == null ? null : statusAt.toInstant(), rank,
                         e.status(), occurredAt, e.type());
-                updateState(c, e, occurredAt, moves, min(firstAt, occurredAt), max(lastAt, occurredAt), now);
+                updateState(c, e, occurredAt, moves, min(firstAt, seenAt), max(lastAt, seenAt), now);
             }
         }
     }
 
-    private static void insertState(Connection c, VerificationEvent e, Instant occurredAt, Instant now) throws SQLException {
+    private static void insertState(Connection c, VerificationEvent e, Instant occurredAt, Instant seenAt, Instant now)
+            throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "insert into verification_state (vendor, verification_id, status, is_final, status_at, status_rank,"
                         + " status_event_id, external_user_id, first_event_at, last_event_at, event_count, updated_at)"
@@ -251,7 +259,7 @@ public final class EventStore implements AutoCloseable {
             boolean hasStatus = e.status() != null;
             s.setString(3, hasStatus ? e.status().name() : null);
             s.setBoolean(4, hasStatus && e.isFinal());
-            s.setObject(5, hasStatus ? utc(occurredAt) : null);
+            s.setObject(5, hasStatus && occurredAt != null ? utc(occurredAt) : null);
             if (hasStatus) {
                 s.setInt(6, e.status().rank());
             } else {
@@ -259,8 +267,8 @@ public final class EventStore implements AutoCloseable {
             }
             s.setString(7, hasStatus ? e.eventId() : null);
             s.setString(8, e.externalUserId());
-            s.setObject(9, utc(occurredAt));
-            s.setObject(10, utc(occurredAt));
+            s.setObject(9, utc(seenAt));
+            s.setObject(10, utc(seenAt));
             s.setObject(11, utc(now));
             s.executeUpdate();
         }
@@ -279,7 +287,7 @@ public final class EventStore implements AutoCloseable {
             if (moves) {
                 s.setString(i++, e.status().name());
                 s.setBoolean(i++, e.isFinal());
-                s.setObject(i++, utc(occurredAt));
+                s.setObject(i++, occurredAt == null ? null : utc(occurredAt));
                 s.setInt(i++, e.status().rank());
                 s.setString(i++, e.eventId());
             }

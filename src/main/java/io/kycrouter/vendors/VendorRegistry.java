@@ -153,9 +153,11 @@ public final class VendorRegistry {
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException(s.key("encoding") + " must be hex or base64");
                 }
-                TimestampWindow window = s.get("timestamp-header")
-                        .map(h -> new TimestampWindow(h, Duration.ofSeconds(s.number("timestamp-tolerance", 300))))
-                        .orElse(null);
+                String timestampHeader = s.get("timestamp-header").orElse(null);
+                JsonField signedTimestamp = s.get("signed-timestamp-field").map(JsonField::of).orElse(null);
+                TimestampWindow window = timestampHeader == null && signedTimestamp == null ? null
+                        : new TimestampWindow(timestampHeader, Duration.ofSeconds(s.number("timestamp-tolerance", 300)),
+                                signedTimestamp, s.bool("signed-timestamp-required", false));
                 return Optional.of(new HmacScheme(name, secrets, s.get("algorithm", "SHA256"),
                         s.get("algorithm-header").orElse(null), algorithmNames, encoding, s.get("prefix", ""),
                         header, field, SignedContent.parse(s.get("signed", "{body}")), window));

@@ -110,4 +110,18 @@ class VendorTimeTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("secret");
     }
+
+    @Test
+    void aJsonNumberWithAFractionIsTheDoubleItDecodesTo() {
+        // Python, PHP and JavaScript decode these three to one double, the value a re-encoding signature covers
+        Instant signed = Instant.parse("2024-09-30T07:38:06Z");
+        assertThat(VendorTime.parse(new BigDecimal("1727681886"))).isEqualTo(signed);
+        assertThat(VendorTime.parse(new BigDecimal("1727681886.0"))).isEqualTo(signed);
+        assertThat(VendorTime.parse(new BigDecimal("1727681886.0000001"))).isEqualTo(signed);
+        assertThat(VendorTime.parse(new BigDecimal("1727681886.25"))).isEqualTo(signed.plusMillis(250));
+        // a string is signed as written: its digits are kept
+        assertThat(VendorTime.parse("1727681886.0000001")).isEqualTo(signed.plusNanos(100));
+        // integers are never rounded (Treezor's 14 digits, nanoseconds)
+        assertThat(VendorTime.parse(new BigDecimal("1727681752123456789"))).isEqualTo(Instant.parse("2024-09-30T07:35:52.123456789Z"));
+    }
 }

@@ -114,7 +114,7 @@ final class FaultRig implements AutoCloseable {
                 + "\nkyc.notify.targets = crm\n"
                 + "kyc.notify.target.crm.type = http\n"
                 + (receiver == null ? "" : "kyc.notify.target.crm.url = " + receiver.url() + "\n")
-                + "kyc.notify.target.crm.secret = faults\n"
+                + "kyc.notify.target.crm.secret = faults-notify-secret-of-24-bytes\n"
                 + "kyc.notify.target.crm.connect-timeout-ms = 500\n"
                 + "kyc.notify.target.crm.read-timeout-ms = 2000\n"
                 + "kyc.notify.target.crm.backoff.initial-ms = 100\n"

@@ -147,4 +147,31 @@ class SignedJsonTest {
         assertThat(SignedJson.php(json))
                 .isEqualTo("{\"a\":10000000000000000,\"b\":1.0e+17,\"c\":1.5e+20,\"d\":1234567890123456.5,\"e\":0.00012,\"f\":-2.5e-9}");
     }
+
+    // ---------------------------------------------------------------- doubles a shortcut gets wrong
+
+    /**
+     * JDK 17's Double.toString is not the shortest form (5e-324 comes out as 4.9E-324, 2e23 as
+     * 1.9999999999999998E23); both signers print the shortest decimal that reads back as the same double. From
+     * src/test/resources/signers (php-json.tsv, python-json.tsv), which SignerCorpusTest checks in full.
+     */
+    @Test
+    void awkwardDoublesAsBothSignersWriteThem() {
+        Map<String, Object> json = parse("{\"a\":5e-324,\"b\":1e23,\"c\":9.9e-324,\"d\":2e23,\"e\":2.2250738585072014e-308,"
+                + "\"f\":0.30000000000000004,\"g\":1e17,\"h\":-1.5e-7,\"i\":12345678901234567890123}");
+        assertThat(SignedJson.php(json)).isEqualTo("{\"a\":5.0e-324,\"b\":1.0e+23,\"c\":1.0e-323,\"d\":2.0e+23,"
+                + "\"e\":2.2250738585072014e-308,\"f\":0.30000000000000004,\"g\":1.0e+17,\"h\":-1.5e-7,"
+                + "\"i\":1.2345678901234568e+22}");
+        assertThat(SignedJson.sortedCompact(json)).isEqualTo("{\"a\":5e-324,\"b\":99999999999999991611392,\"c\":1e-323,"
+                + "\"d\":199999999999999983222784,\"e\":2.2250738585072014e-308,\"f\":0.30000000000000004,"
+                + "\"g\":100000000000000000,\"h\":-1.5e-07,\"i\":12345678901234567890123}");
+    }
+
+    /** PHP writes the float -0.0 as "-0" and signs that; read as PHP held it, it stays "-0" (Python: 0). */
+    @Test
+    void phpKeepsNegativeZero() {
+        String body = "{\"a\":-0,\"b\":-0.0,\"c\":-1e-400,\"d\":0,\"e\":0.0}";
+        assertThat(SignedJson.php(PhpJsonValues.read(body))).isEqualTo("{\"a\":-0,\"b\":-0,\"c\":-0,\"d\":0,\"e\":0}");
+        assertThat(SignedJson.sortedCompact(parse(body))).isEqualTo("{\"a\":0,\"b\":0,\"c\":0,\"d\":0,\"e\":0}");
+    }
 }

@@ -99,4 +99,17 @@ class StateDecisionTest {
     void nothingMovesAMissingStatusWithoutAStatus() {
         assertThat(StateDecision.moves(null, null, -1, null, T, CanonicalType.CHECK_UPDATED)).isFalse();
     }
+
+    @Test
+    void anUnknownTimeIsOlderThanEveryKnownTime() {
+        // an event whose time could not be read never overturns a status set at a known time...
+        assertThat(moves(APPROVED, T, REJECTED, null, CanonicalType.VERIFICATION_COMPLETED)).isFalse();
+        assertThat(moves(PENDING_REVIEW, Instant.EPOCH, APPROVED, null, CanonicalType.VERIFICATION_COMPLETED)).isFalse();
+        assertThat(moves(APPROVED, T, NOT_STARTED, null, CanonicalType.VERIFICATION_RESET)).isFalse();
+        // ...any event with a known time overturns a status set at an unknown one...
+        assertThat(moves(APPROVED, null, IN_PROGRESS, Instant.EPOCH, CanonicalType.VERIFICATION_STARTED)).isTrue();
+        // ...and between two unknown times, the lifecycle decides as at equal times
+        assertThat(moves(PENDING_REVIEW, null, APPROVED, null, CanonicalType.VERIFICATION_COMPLETED)).isTrue();
+        assertThat(moves(APPROVED, null, REJECTED, null, CanonicalType.VERIFICATION_COMPLETED)).isFalse();
+    }
 }

@@ -81,6 +81,32 @@ public final class Signer {
         return h;
     }
 
+    /**
+     * Didit's body with its own {@code timestamp} field (unix seconds) added first, as Didit's deliveries carry it;
+     * the field is covered by the signature, so it must be added before signing.
+     */
+    public static byte[] diditStamped(byte[] body, long timestamp) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        int open = text.indexOf('{');
+        return (text.substring(0, open + 1) + "\"timestamp\": " + timestamp + ", " + text.substring(open + 1))
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The same field added to a V2 canonical form (keys sorted, compact): before the first top-level key that sorts
+     * after "timestamp" (vendor_data, webhook_type), or at the end.
+     */
+    public static String diditV2Stamped(String canonical, long timestamp) {
+        String field = "\"timestamp\":" + timestamp;
+        for (String next : new String[] {",\"vendor_data\":", ",\"webhook_type\":"}) {
+            int at = canonical.lastIndexOf(next);
+            if (at > 0 && canonical.indexOf('}', at) == canonical.length() - 1) { // a top-level key: no object after it
+                return canonical.substring(0, at) + "," + field + canonical.substring(at);
+            }
+        }
+        return canonical.substring(0, canonical.length() - 1) + "," + field + "}";
+    }
+
     /** Didit: X-Signature-V2 over the canonical form Python produced (the .v2.txt fixture beside the body). */
     public static Map<String, String> diditV2(String canonical) {
         Map<String, String> h = new LinkedHashMap<>();

@@ -152,4 +152,36 @@ class EventKeyTest {
         assertThat(key.of(json("{\"id\":\"1\",\"type\":\"t\",\"other\":1}")))
                 .isEqualTo(key.of(json("{\"type\":\"t\",\"other\":2,\"id\":\"1\"}")));
     }
+
+    @Test
+    void aPartReadAsTheSignerEncodesItGivesOneKeyForTextsOneSignatureCovers() {
+        EventKey key = EventKey.parse("$.session_id, $.status, sorted-json:$.created_at");
+        String plain = key.of(json("{\"session_id\":\"s\",\"status\":\"Approved\",\"created_at\":1727681886}"));
+        assertThat(plain).isEqualTo("s:Approved:1727681886");
+        for (String same : new String[] {"1727681886.0", "1727681886.0000001", "1.727681886E9"}) {
+            assertThat(key.of(json("{\"session_id\":\"s\",\"status\":\"Approved\",\"created_at\":" + same + "}")))
+                    .as(same).isEqualTo(plain);
+        }
+        assertThat(key.of(json("{\"session_id\":\"s\",\"status\":\"Approved\",\"created_at\":1727681886.5}")))
+                .isNotEqualTo(plain);
+        // without the encoding, the text decides (a raw-body signature tells these apart)
+        EventKey text = EventKey.parse("$.session_id, $.status, $.created_at");
+        assertThat(text.of(json("{\"session_id\":\"s\",\"status\":\"Approved\",\"created_at\":1727681886.0}")))
+                .isNotEqualTo(text.of(json("{\"session_id\":\"s\",\"status\":\"Approved\",\"created_at\":1727681886}")));
+    }
+
+    @Test
+    void aDigestPartCoversAWholeSignedObjectAndNothingElse() throws Exception {
+        EventKey key = EventKey.parse("sha256:php-json:$.object_payload");
+        String signed = "{\"userId\":\"1\",\"url\":\"a/b\",\"name\":\"Zoë\"}";
+        String k = key.of(json("{\"webhook\":\"a\",\"webhook_id\":\"1\",\"object_payload\":" + signed + "}"));
+        assertThat(k).isEqualTo("sha256=" + sha256Hex("{\"userId\":\"1\",\"url\":\"a\\/b\",\"name\":\"Zo\\u00eb\"}"));
+        assertThat(k).doesNotContain("Zo");
+        assertThat(key.of(json("{\"webhook\":\"b\",\"webhook_id\":\"2\",\"webhook_created_at\":9,\"object_payload\":"
+                + signed.replace("a/b", "a\\/b") + "}"))).as("unsigned parts and escaping do not count").isEqualTo(k);
+        assertThat(key.of(json("{\"object_payload\":{\"userId\":\"2\",\"url\":\"a/b\",\"name\":\"Zoë\"}}"))).isNotEqualTo(k);
+        assertThatThrownBy(() -> key.of(json("{\"webhook\":\"a\"}"))).isInstanceOf(DeliveryRejected.class)
+                .hasMessageContaining("$.object_payload");
+        assertThat(key.describe()).containsExactly("sha256:php-json:$.object_payload");
+    }
 }

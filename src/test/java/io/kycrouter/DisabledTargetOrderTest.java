@@ -1,0 +1,285 @@
+package io.kycrouter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kycrouter.support.RunningRouter;
+import io.kycrouter.support.TestReceiver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.kycrouter.NotifierTest.httpTarget;
+import static io.kycrouter.NotifierTest.parse;
+import static io.kycrouter.NotifierTest.postSumsub;
+import static io.kycrouter.NotifierTest.settings;
+import static io.kycrouter.support.RunningRouter.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A receiver's 410 Gone switches its target off. The delivery that received it is about the target, not about
+ * its event: it waits, pending, with the target, and once an operator enables the target every verification's
+ * events arrive in the order they were received, the 410'd one first, each once, and none is dead.
+ */
+class DisabledTargetOrderTest {
+
+    /** One verification's Sumsub events, in the order they are sent. */
+    static final List<String> EVENTS = List.of("applicantCreated", "applicantPending", "applicantReviewed");
+
+    /** Generous: the machine is shared by several builds. */
+    static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @Test
+    void enablingTheTargetDeliversTheVerificationsEventsInOrderTheGoneOneFirst() throws Exception {
+        try (TestReceiver receiver = TestReceiver.start()) {
+            AtomicBoolean gone = new AtomicBoolean(true);
+            receiver.answer(() -> gone.get() ? 410 : 200);
+            Map<String, String> s = settings("disabled-order");
+            httpTarget(s, "crm", receiver.url());
+            try (RunningRouter router = RunningRouter.start(s)) {
+                send(router, "gone-a", 0);
+                await(() -> disabled(router) && count(router, "select count(*) from outbox where last_status = 410"
+                        + " and claimed_by is null") == 1, "the 410 recorded and the target disabled");
+                gone.set(false); // the receiver is back, but nothing may go to the target before it is enabled
+
+                send(router, "gone-a", 1);
+                send(router, "gone-a", 2);
+                send(router, "gone-b", 0); // another verification, all of it while the target is off
+                send(router, "gone-b", 1);
+                await(() -> count(router, "select count(*) from outbox") == 5, "five deliveries written");
+
+                // what the operator sees while the target is off (asserted below, after the order)
+                JsonNode pending = json(router.get("/api/deliveries?state=pending&target=crm")).get("deliveries");
+                JsonNode dead = json(router.get("/api/deliveries?state=dead")).get("deliveries");
+                await(() -> gauge(router, "kyc_outbox_pending") + gauge(router, "kyc_outbox_dead") == 5, "the gauges read");
+                double pendingGauge = gauge(router, "kyc_outbox_pending");
+                double deadGauge = gauge(router, "kyc_outbox_dead");
+                String attempts = metrics(router);
+
+                HttpResponse<String> enable = router.request("POST", "/api/targets/crm/enable", RunningRouter.OPERATOR_TOKEN);
+                assertThat(enable.statusCode()).as(enable.body()).isEqualTo(200);
+                assertThat(json(enable).get("wasDisabled").asBoolean()).isTrue();
+
+                await(() -> lastDelivered(receiver, "gone-a") && lastDelivered(receiver, "gone-b", 2), "each verification's last event");
+                Map<String, List<String>> received = delivered(receiver);
+                assertThat(received.get("gone-a")).as("gone-a: the 410'd event first, then the later ones, each once")
+                        .containsExactlyElementsOf(EVENTS);
+                assertThat(received.get("gone-b")).as("gone-b").containsExactlyElementsOf(EVENTS.subList(0, 2));
+                await(() -> count(router, "select count(*) from outbox where state = 'delivered'") == 5, "every row recorded delivered");
+                assertThat(count(router, "select count(*) from outbox where attempts <> 1"))
+                        .as("the 410 spent no attempt: each row's one attempt is its 2xx").isZero();
+                assertThat(receiver.requests()).extracting(TestReceiver.Request::answered).containsExactly(410, 200, 200, 200, 200, 200);
+
+                assertThat(dead).as("no dead letter while the target was off").isEmpty();
+                assertThat(pending).hasSize(5);
+                JsonNode first = pending.get(pending.size() - 1); // newest first
+                assertThat(first.get("verificationId").asText()).isEqualTo("gone-a");
+                assertThat(first.get("state").asText()).isEqualTo("pending");
+                assertThat(first.get("attempts").asInt()).isZero();
+                assertThat(first.get("lastStatus").asInt()).isEqualTo(410);
+                assertThat(first.get("lastError").asText()).isEqualTo("target disabled: 410 Gone");
+                assertThat(pendingGauge).isEqualTo(5.0);
+                assertThat(deadGauge).isZero();
+                assertThat(attempts).contains("kyc_notify_attempts_total{outcome=\"gone\",target=\"crm\"} 1.0")
+                        .doesNotContain("kyc_notify_attempts_total{outcome=\"dead\",target=\"crm\"}");
+            }
+        }
+    }
+
+    /**
+     * Rows already claimed and in flight when the 410 arrives: seven verifications' first events are sent at once
+     * (concurrency 8); the receiver holds them all, answers 410 to one, then, once the target is off, 200 or 410
+     * to the others. A 2xx is recorded; a 410 waits with the target like the first one. Once the target is enabled
+     * again, every verification gets its three events in order, each once.
+     */
+    @ParameterizedTest(name = "the others in flight answered {0}")
+    @ValueSource(ints = {200, 410})
+    void rowsInFlightWhenTheTargetGoesAreNeitherLostNorOvertaken(int othersAnswer) throws Exception {
+        int verifications = 7;
+        try (TestReceiver receiver = TestReceiver.start()) {
+            AtomicBoolean wave = new AtomicBoolean();
+            AtomicInteger arrivals = new AtomicInteger();
+            CountDownLatch allInFlight = new CountDownLatch(verifications);
+            CountDownLatch targetOff = new CountDownLatch(1);
+            receiver.answer(() -> {
+                if (!wave.get()) {
+                    return 410; // before the wave: the receiver is gone
+                }
+                int n = arrivals.incrementAndGet();
+                if (n > verifications) {
+                    return 200;
+                }
+                allInFlight.countDown();
+                hold(allInFlight, 15); // bounded: fewer in flight only weakens the case, never fails it
+                if (n == 1) {
+                    return 410;
+                }
+                hold(targetOff, 25);
+                return othersAnswer;
+            });
+            Map<String, String> s = settings("disabled-inflight-" + othersAnswer);
+            httpTarget(s, "crm", receiver.url());
+            // the held requests must not time out (a retry would be a second attempt): longer than both holds
+            s.put("kyc.notify.target.crm.read-timeout-ms", "45000");
+            try (RunningRouter router = RunningRouter.start(s)) {
+                send(router, "wave-0", 0);
+                await(() -> disabled(router), "the target disabled by the first 410");
+                for (int i = 1; i < EVENTS.size(); i++) {
+                    send(router, "wave-0", i);
+                }
+                for (int v = 1; v < verifications; v++) {
+                    for (int i = 0; i < EVENTS.size(); i++) {
+                        send(router, "wave-" + v, i);
+                    }
+                }
+                int rows = verifications * EVENTS.size();
+                await(() -> count(router, "select count(*) from outbox where state <> 'delivered' and claimed_by is null") == rows,
+                        "every row waiting, unclaimed, while the target is off");
+
+                wave.set(true);
+                enable(router); // one claim takes each verification's first row: all seven are sent at once
+                await(() -> arrivals.get() >= 1 && disabled(router), "the target disabled again by the wave's 410");
+                targetOff.countDown();
+                await(() -> arrivals.get() >= verifications && count(router, "select count(*) from outbox where claimed_by is not null") == 0,
+                        "the wave's other answers recorded");
+
+                enable(router);
+                await(() -> {
+                    for (int v = 0; v < verifications; v++) {
+                        if (!lastDelivered(receiver, "wave-" + v)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }, "each verification's last event");
+                Map<String, List<String>> received = delivered(receiver);
+                assertThat(received).hasSize(verifications);
+                received.forEach((verification, got) -> assertThat(got).as(verification).containsExactlyElementsOf(EVENTS));
+                await(() -> count(router, "select count(*) from outbox where state = 'delivered'") == rows, "every row recorded delivered");
+                assertThat(count(router, "select count(*) from outbox where attempts <> 1"))
+                        .as("no 410 spent an attempt: each row's one attempt is its 2xx").isZero();
+                assertThat(receiver.requests().stream().filter(r -> r.answered() == 410).count())
+                        .isEqualTo(othersAnswer == 410 ? 1 + verifications : 2);
+            }
+        }
+    }
+
+    /** Replaying the target while it is off finds nothing dead to replay and adds nothing; the order still holds. */
+    @Test
+    void replayingTheTargetWhileItIsOffNeitherDuplicatesNorReorders() throws Exception {
+        try (TestReceiver receiver = TestReceiver.start()) {
+            AtomicBoolean gone = new AtomicBoolean(true);
+            receiver.answer(() -> gone.get() ? 410 : 200);
+            Map<String, String> s = settings("disabled-replay");
+            httpTarget(s, "crm", receiver.url());
+            try (RunningRouter router = RunningRouter.start(s)) {
+                send(router, "replay-a", 0);
+                await(() -> disabled(router) && count(router, "select count(*) from outbox where last_status = 410"
+                        + " and claimed_by is null") == 1, "the 410 recorded and the target disabled");
+                gone.set(false);
+                send(router, "replay-a", 1);
+
+                HttpResponse<String> replay = router.request("POST", "/api/deliveries/replay?target=crm&since=2000-01-01T00:00:00Z",
+                        RunningRouter.OPERATOR_TOKEN);
+                assertThat(replay.statusCode()).as(replay.body()).isEqualTo(202);
+                assertThat(json(replay).get("deadReplayed").asInt()).as("the 410'd delivery is not dead").isZero();
+                assertThat(json(replay).get("neverDeliveredEnqueued").asInt()).isZero();
+                long id = ((Number) router.rows("select id from outbox where last_status = 410").get(0).get("id")).longValue();
+                assertThat(router.request("POST", "/api/deliveries/" + id + "/replay", RunningRouter.OPERATOR_TOKEN).statusCode())
+                        .as("a pending delivery needs no replay").isEqualTo(404);
+                assertThat(count(router, "select count(*) from outbox where state = 'pending'")).isEqualTo(2);
+
+                enable(router);
+                await(() -> lastDelivered(receiver, "replay-a", 2), "both events");
+                assertThat(delivered(receiver).get("replay-a")).containsExactlyElementsOf(EVENTS.subList(0, 2));
+                await(() -> count(router, "select count(*) from outbox where state = 'delivered'") == 2, "both recorded delivered");
+            }
+        }
+    }
+
+    /** Event {@code i} of {@link #EVENTS} for a Sumsub applicant (the verification), signed as Sumsub signs. */
+    static void send(RunningRouter router, String applicant, int i) throws Exception {
+        postSumsub(router, applicant, EVENTS.get(i), String.valueOf(1_700_000_000_000L + i * 1000L),
+                EVENTS.get(i).equals("applicantReviewed") ? "{\"reviewAnswer\":\"GREEN\"}" : null);
+    }
+
+    static void enable(RunningRouter router) throws Exception {
+        HttpResponse<String> enable = router.request("POST", "/api/targets/crm/enable", RunningRouter.OPERATOR_TOKEN);
+        assertThat(enable.statusCode()).as(enable.body()).isEqualTo(200);
+    }
+
+    static boolean disabled(RunningRouter router) {
+        return count(router, "select count(*) from notify_target_state where target = 'crm' and disabled_at is not null") == 1;
+    }
+
+    /** Per verification, the event types its receiver took (2xx), in the order it took them. */
+    static Map<String, List<String>> delivered(TestReceiver receiver) {
+        Map<String, List<String>> received = new LinkedHashMap<>();
+        receiver.requests().stream().filter(r -> r.answered() == 200).map(r -> parse(r.body())).forEach(e ->
+                received.computeIfAbsent(e.get("verificationId").asText(), k -> new ArrayList<>()).add(e.get("vendorEventType").asText()));
+        return received;
+    }
+
+    static boolean lastDelivered(TestReceiver receiver, String verification) {
+        return lastDelivered(receiver, verification, EVENTS.size());
+    }
+
+    /** Whether the receiver took the verification's event number {@code events} (its last one sent). */
+    static boolean lastDelivered(TestReceiver receiver, String verification, int events) {
+        return delivered(receiver).getOrDefault(verification, List.of()).contains(EVENTS.get(events - 1));
+    }
+
+    static long count(RunningRouter router, String sql) {
+        try {
+            return router.count(sql);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    static String metrics(RunningRouter router) {
+        try {
+            return router.management("/observe/metrics").body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    /** A per-target outbox gauge of target crm, or -1 while it is not there. */
+    static double gauge(RunningRouter router, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{target=\"crm\"} (\\S+)$").matcher(metrics(router));
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    /** The receiver side's wait (on its own thread), bounded so that a missed count never hangs the test. */
+    static void hold(CountDownLatch latch, int seconds) {
+        try {
+            latch.await(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+}
