@@ -34,7 +34,7 @@ class CredentialsFromHeadersOnlyTest {
         settings.put("kyc.notify.targets", "crm");
         settings.put("kyc.notify.target.crm.type", "http");
         settings.put("kyc.notify.target.crm.url", "http://127.0.0.1:9/unused");
-        settings.put("kyc.notify.target.crm.secret", "crm-test-secret");
+        settings.put("kyc.notify.target.crm.secret", "crm-test-secret-of-24-bytes");
         router = RunningRouter.start(settings);
         byte[] body = "{\"session_id\":\"cred-a\",\"status\":\"Approved\",\"created_at\":1727681752}".getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> stored = router.post("/webhooks/didit", body, Signer.diditRaw(body));
