@@ -1,7 +1,7 @@
 package io.kycrouter;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kycrouter.ingress.JsonBodies;
+import io.kycrouter.delivery.JsonBodies;
 import io.kycrouter.security.SignedJson;
 import io.kycrouter.support.RunningRouter;
 import io.kycrouter.support.Signer;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kycrouter.canonical.CanonicalStatus;
 import io.kycrouter.canonical.CanonicalType;
 import io.kycrouter.canonical.VerificationEvent;
-import io.kycrouter.ingress.DeliveryRejected;
+import io.kycrouter.delivery.DeliveryRejected;
 import io.kycrouter.ingress.Responses;
 import io.kycrouter.notify.Outbox;
 import io.kycrouter.notify.TargetDefinition;

@@ -1,6 +1,6 @@
 package io.kycrouter.api;
 
-import io.kycrouter.ingress.DeliveryRejected;
+import io.kycrouter.delivery.DeliveryRejected;
 import io.kycrouter.ingress.HttpRequests;
 import io.kycrouter.ingress.Responses;
 import io.kycrouter.security.ConstantTime;

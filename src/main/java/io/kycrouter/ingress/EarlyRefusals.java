@@ -1,7 +1,9 @@
 package io.kycrouter.ingress;
 
+import io.kycrouter.delivery.Delivery;
+import io.kycrouter.delivery.DeliveryRejected;
 import io.kycrouter.observe.RouterMetrics;
-import io.kycrouter.security.VendorAuthenticator;
+import io.kycrouter.vendors.VendorAuthenticator;
 import io.kycrouter.vendors.VendorDefinition;
 import io.kycrouter.vendors.VendorRegistry;
 import io.vertx.core.Handler;
@@ -82,8 +84,8 @@ public final class EarlyRefusals implements Handler<RoutingContext> {
         } catch (DeliveryRejected unsupported) {
             return unsupported;
         }
-        Delivery head = new Delivery(vendor, new byte[0], request::getHeader, request::getParam,
+        Delivery head = new Delivery(vendor.name(), vendor.envelope(), new byte[0], request::getHeader, request::getParam,
                 Ingress.pathCredential(request), Instant.now(), null);
-        return authenticator.refusalBeforeBody(head).orElse(null);
+        return authenticator.refusalBeforeBody(vendor, head).orElse(null);
     }
 }

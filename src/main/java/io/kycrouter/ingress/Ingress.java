@@ -1,12 +1,15 @@
 package io.kycrouter.ingress;
 
 import io.kycrouter.canonical.Canonicalizer;
+import io.kycrouter.delivery.Delivery;
+import io.kycrouter.delivery.DeliveryRejected;
+import io.kycrouter.delivery.JsonBodies;
 import io.kycrouter.observe.RouterMetrics;
-import io.kycrouter.security.VendorAuthenticator;
 import io.kycrouter.canonical.VerificationEvent;
 import io.kycrouter.store.Inbox;
 import io.kycrouter.store.Intake;
 import io.kycrouter.store.StoreUnavailable;
+import io.kycrouter.vendors.VendorAuthenticator;
 import io.kycrouter.vendors.VendorDefinition;
 import io.kycrouter.vendors.VendorRegistry;
 import io.vertx.core.buffer.Buffer;
@@ -66,7 +69,7 @@ public final class Ingress {
         MediaTypes.check(header(request, "Content-Type"), vendor.contentTypes());
         Instant receivedAt = clock.instant();
         exchange.setVariable("receivedAt", receivedAt);
-        exchange.setVariable("delivery", new Delivery(vendor, body,
+        exchange.setVariable("delivery", new Delivery(vendor.name(), vendor.envelope(), body,
                 name -> header(request, name),
                 name -> request == null ? null : request.getParam(name),
                 pathCredential(request), receivedAt, json));
@@ -98,9 +101,10 @@ public final class Ingress {
     /** 401 unless one of the vendor's configured schemes verifies; then an encrypted body is decrypted (401 if it can't be). */
     public void authenticate(Exchange exchange) {
         Delivery delivery = exchange.getVariable("delivery", Delivery.class);
-        exchange.setVariable("authScheme", authenticator.authenticate(delivery));
-        if (delivery.vendor().decryption() != null) {
-            exchange.setVariable("delivery", delivery.vendor().decryption().decrypt(delivery));
+        VendorDefinition vendor = addressee(delivery);
+        exchange.setVariable("authScheme", authenticator.authenticate(vendor, delivery));
+        if (vendor.decryption() != null) {
+            exchange.setVariable("delivery", vendor.decryption().decrypt(delivery));
         }
     }
 
@@ -108,8 +112,13 @@ public final class Ingress {
     public void identify(Exchange exchange) {
         Delivery delivery = exchange.getVariable("delivery", Delivery.class);
         Map<String, Object> document = delivery.json();
-        exchange.setVariable("eventKey", delivery.vendor().eventKey().of(document));
+        exchange.setVariable("eventKey", addressee(delivery).eventKey().of(document));
         exchange.getMessage().setBody(document);
+    }
+
+    /** The configured vendor a delivery was addressed to; {@link #check} found it before the delivery was made. */
+    private VendorDefinition addressee(Delivery delivery) {
+        return vendors.find(delivery.vendor()).orElseThrow();
     }
 
     /**
@@ -121,7 +130,7 @@ public final class Ingress {
         String eventKey = exchange.getVariable("eventKey", String.class);
         Inbox.Stored stored;
         try {
-            stored = intake.accept(new Intake.Accepted(new Inbox.Incoming(delivery.vendor().name(), eventKey,
+            stored = intake.accept(new Intake.Accepted(new Inbox.Incoming(delivery.vendor(), eventKey,
                     new String(delivery.body(), StandardCharsets.UTF_8), delivery.receivedAt(),
                     exchange.getVariable("authScheme", String.class)),
                     exchange.getVariable("event", VerificationEvent.class), exchange.getVariable("mappingError", String.class)));

@@ -1,5 +1,7 @@
 package io.kycrouter.ingress;
 
+import io.kycrouter.delivery.DeliveryRejected;
+
 import java.util.Locale;
 import java.util.Set;
 

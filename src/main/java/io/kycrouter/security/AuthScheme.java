@@ -1,6 +1,6 @@
 package io.kycrouter.security;
 
-import io.kycrouter.ingress.Delivery;
+import io.kycrouter.delivery.Delivery;
 
 import java.time.Instant;
 
@@ -24,6 +24,6 @@ public interface AuthScheme {
         return false;
     }
 
-    /** Verifies the credential; throws {@link io.kycrouter.ingress.DeliveryRejected} (401) saying why it fails. */
+    /** Verifies the credential; throws {@link io.kycrouter.delivery.DeliveryRejected} (401) saying why it fails. */
     void verify(Delivery delivery, Instant now);
 }

@@ -1,8 +1,8 @@
 package io.kycrouter.security;
 
-import io.kycrouter.ingress.Delivery;
-import io.kycrouter.ingress.DeliveryRejected;
-import io.kycrouter.vendors.JsonField;
+import io.kycrouter.delivery.Delivery;
+import io.kycrouter.delivery.DeliveryRejected;
+import io.kycrouter.delivery.JsonField;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;

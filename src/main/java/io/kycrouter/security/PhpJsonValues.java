@@ -5,9 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import io.kycrouter.ingress.Delivery;
-import io.kycrouter.ingress.DeliveryRejected;
-import io.kycrouter.ingress.JsonBodies;
+import io.kycrouter.delivery.Delivery;
+import io.kycrouter.delivery.DeliveryRejected;
+import io.kycrouter.delivery.JsonBodies;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -45,8 +45,7 @@ final class PhpJsonValues {
     static Map<String, Object> of(Delivery delivery) {
         delivery.json();
         Map<String, Object> parsed = (Map<String, Object>) read(JsonBodies.utf8(delivery.body()));
-        if (delivery.vendor() != null && delivery.vendor().envelope() != null
-                && delivery.vendor().envelope().read(parsed) instanceof Map<?, ?> inner) {
+        if (delivery.envelope() != null && delivery.envelope().read(parsed) instanceof Map<?, ?> inner) {
             return (Map<String, Object>) inner;
         }
         return parsed;

@@ -1,7 +1,7 @@
 package io.kycrouter.security;
 
-import io.kycrouter.ingress.Delivery;
-import io.kycrouter.vendors.JsonField;
+import io.kycrouter.delivery.Delivery;
+import io.kycrouter.delivery.JsonField;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

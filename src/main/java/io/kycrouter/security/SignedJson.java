@@ -1,6 +1,6 @@
 package io.kycrouter.security;
 
-import io.kycrouter.ingress.DeliveryRejected;
+import io.kycrouter.delivery.DeliveryRejected;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -1,7 +1,7 @@
 package io.kycrouter.security;
 
-import io.kycrouter.ingress.Delivery;
-import io.kycrouter.ingress.DeliveryRejected;
+import io.kycrouter.delivery.Delivery;
+import io.kycrouter.delivery.DeliveryRejected;
 
 import java.time.Instant;
 import java.util.ArrayList;

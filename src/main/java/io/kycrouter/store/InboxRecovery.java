@@ -1,6 +1,6 @@
 package io.kycrouter.store;
 
-import io.kycrouter.ingress.JsonBodies;
+import io.kycrouter.delivery.JsonBodies;
 import org.apache.camel.Exchange;
 
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package io.kycrouter.vendors;
 
-import io.kycrouter.ingress.DeliveryRejected;
+import io.kycrouter.delivery.DeliveryRejected;
+import io.kycrouter.delivery.JsonField;
 import io.kycrouter.security.SignedJson;
 
 import java.math.BigDecimal;

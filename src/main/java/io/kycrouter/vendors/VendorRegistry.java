@@ -1,5 +1,6 @@
 package io.kycrouter.vendors;
 
+import io.kycrouter.delivery.JsonField;
 import io.kycrouter.security.AuthScheme;
 import io.kycrouter.security.BasicScheme;
 import io.kycrouter.security.HmacScheme;

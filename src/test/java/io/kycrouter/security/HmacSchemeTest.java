@@ -1,9 +1,9 @@
 package io.kycrouter.security;
 
-import io.kycrouter.ingress.Delivery;
-import io.kycrouter.ingress.DeliveryRejected;
-import io.kycrouter.ingress.JsonBodies;
-import io.kycrouter.vendors.JsonField;
+import io.kycrouter.delivery.Delivery;
+import io.kycrouter.delivery.DeliveryRejected;
+import io.kycrouter.delivery.JsonBodies;
+import io.kycrouter.delivery.JsonField;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -62,7 +62,7 @@ class HmacSchemeTest {
     private static Delivery delivery(byte[] body, Map<String, String> headers) {
         Map<String, String> ci = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         ci.putAll(headers);
-        return new Delivery(null, body, ci::get, name -> null, NOW, BODIES);
+        return new Delivery(null, null, body, ci::get, name -> null, NOW, BODIES);
     }
 
     private static List<byte[]> secrets(String... values) {

@@ -1,6 +1,6 @@
 package io.kycrouter.security;
 
-import io.kycrouter.ingress.JsonBodies;
+import io.kycrouter.delivery.JsonBodies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -1,7 +1,7 @@
 package io.kycrouter.security;
 
-import io.kycrouter.ingress.Delivery;
-import io.kycrouter.ingress.JsonBodies;
+import io.kycrouter.delivery.Delivery;
+import io.kycrouter.delivery.JsonBodies;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +51,7 @@ class SignerCorpusTest {
     }
 
     private static String build(SignedContent content, String body) {
-        Delivery delivery = new Delivery(null, body.getBytes(StandardCharsets.UTF_8), h -> null, q -> null,
+        Delivery delivery = new Delivery(null, null, body.getBytes(StandardCharsets.UTF_8), h -> null, q -> null,
                 Instant.now(), BODIES);
         return new String(content.build(delivery, null), StandardCharsets.UTF_8);
     }

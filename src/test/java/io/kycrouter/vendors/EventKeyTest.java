@@ -1,7 +1,7 @@
 package io.kycrouter.vendors;
 
-import io.kycrouter.ingress.DeliveryRejected;
-import io.kycrouter.ingress.JsonBodies;
+import io.kycrouter.delivery.DeliveryRejected;
+import io.kycrouter.delivery.JsonBodies;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

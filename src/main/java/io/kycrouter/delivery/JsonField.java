@@ -1,4 +1,4 @@
-package io.kycrouter.vendors;
+package io.kycrouter.delivery;
 
 import com.jayway.jsonpath.Configuration;
 import com.jayway.jsonpath.InvalidPathException;

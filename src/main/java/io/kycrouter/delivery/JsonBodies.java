@@ -1,4 +1,4 @@
-package io.kycrouter.ingress;
+package io.kycrouter.delivery;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;

@@ -1,4 +1,4 @@
-package io.kycrouter.ingress;
+package io.kycrouter.delivery;
 
 /**
  * A delivery the router refuses, with the HTTP status and a machine-readable error code.

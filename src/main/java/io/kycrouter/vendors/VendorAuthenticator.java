@@ -1,8 +1,8 @@
-package io.kycrouter.security;
+package io.kycrouter.vendors;
 
-import io.kycrouter.ingress.Delivery;
-import io.kycrouter.ingress.DeliveryRejected;
-import io.kycrouter.vendors.VendorDefinition;
+import io.kycrouter.delivery.Delivery;
+import io.kycrouter.delivery.DeliveryRejected;
+import io.kycrouter.security.AuthScheme;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -25,8 +25,7 @@ public final class VendorAuthenticator {
     }
 
     /** Returns the name of the scheme that verified ("none" in dev mode); throws 401 otherwise. */
-    public String authenticate(Delivery delivery) {
-        VendorDefinition vendor = delivery.vendor();
+    public String authenticate(VendorDefinition vendor, Delivery delivery) {
         if (!vendor.hasCredentials()) {
             if (devAcceptUnauthenticated) {
                 return "none";
@@ -64,8 +63,7 @@ public final class VendorAuthenticator {
      * path; {@code head} has no body) already shows it: the vendor has no credential configured, or every one of its
      * schemes carries its credential outside the body and none is there. Empty when only the body can tell.
      */
-    public Optional<DeliveryRejected> refusalBeforeBody(Delivery head) {
-        VendorDefinition vendor = head.vendor();
+    public Optional<DeliveryRejected> refusalBeforeBody(VendorDefinition vendor, Delivery head) {
         if (!vendor.hasCredentials()) {
             return devAcceptUnauthenticated ? Optional.empty() : Optional.of(noCredentialConfigured(vendor));
         }

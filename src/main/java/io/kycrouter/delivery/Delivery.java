@@ -1,18 +1,18 @@
-package io.kycrouter.ingress;
-
-import io.kycrouter.vendors.VendorDefinition;
+package io.kycrouter.delivery;
 
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * One webhook delivery as received: the vendor it was addressed to, the raw body bytes, and the
- * headers the authenticator may need. The JSON is parsed at most once, on first use.
+ * One webhook delivery as received: the name of the vendor it was addressed to, the raw body bytes, and the
+ * headers the authenticator may need. The JSON is parsed at most once, on first use, and unwrapped from the
+ * vendor's envelope when there is one.
  */
 public final class Delivery {
 
-    private final VendorDefinition vendor;
+    private final String vendor;
+    private final JsonField envelope;
     private final byte[] body;
     private final Function<String, String> headers;
     private final Function<String, String> queryParameters;
@@ -21,15 +21,20 @@ public final class Delivery {
     private final JsonBodies parser;
     private Map<String, Object> json;
 
-    public Delivery(VendorDefinition vendor, byte[] body, Function<String, String> headers,
+    public Delivery(String vendor, JsonField envelope, byte[] body, Function<String, String> headers,
                     Function<String, String> queryParameters, Instant receivedAt, JsonBodies parser) {
-        this(vendor, body, headers, queryParameters, null, receivedAt, parser);
+        this(vendor, envelope, body, headers, queryParameters, null, receivedAt, parser);
     }
 
-    public Delivery(VendorDefinition vendor, byte[] body, Function<String, String> headers,
+    /**
+     * @param envelope where the event sits when the vendor wraps it (Treezor's {@code $.webhook}), or null; used only
+     *                 when that path holds an object, so wrapped and bare deliveries are both read
+     */
+    public Delivery(String vendor, JsonField envelope, byte[] body, Function<String, String> headers,
                     Function<String, String> queryParameters, String pathCredential, Instant receivedAt,
                     JsonBodies parser) {
         this.vendor = vendor;
+        this.envelope = envelope;
         this.body = body;
         this.headers = headers;
         this.queryParameters = queryParameters;
@@ -38,8 +43,14 @@ public final class Delivery {
         this.parser = parser;
     }
 
-    public VendorDefinition vendor() {
+    /** The configured name of the vendor the delivery was addressed to. */
+    public String vendor() {
         return vendor;
+    }
+
+    /** Where the vendor wraps its event, or null. */
+    public JsonField envelope() {
+        return envelope;
     }
 
     public byte[] body() {
@@ -70,7 +81,7 @@ public final class Delivery {
     public Map<String, Object> json() {
         if (json == null) {
             Map<String, Object> parsed = parser.parseObject(body);
-            if (vendor != null && vendor.envelope() != null && vendor.envelope().read(parsed) instanceof Map<?, ?> inner) {
+            if (envelope != null && envelope.read(parsed) instanceof Map<?, ?> inner) {
                 parsed = (Map<String, Object>) inner;
             }
             json = parsed;
@@ -80,6 +91,6 @@ public final class Delivery {
 
     /** Replaces the body with its decrypted form (vendors that encrypt their payload). */
     public Delivery withBody(byte[] plaintext) {
-        return new Delivery(vendor, plaintext, headers, queryParameters, pathCredential, receivedAt, parser);
+        return new Delivery(vendor, envelope, plaintext, headers, queryParameters, pathCredential, receivedAt, parser);
     }
 }
