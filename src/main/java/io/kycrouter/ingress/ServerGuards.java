@@ -3,7 +3,6 @@ package io.kycrouter.ingress;
 import io.kycrouter.vendors.ConfigException;
 import io.kycrouter.vendors.Settings;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.impl.TCPServerBase;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -13,6 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The HTTP servers' guards, set once they have started: a server that could not listen fails the start; idle
@@ -43,13 +45,12 @@ public final class ServerGuards implements StartupListener {
         }
         // Camel logs a failed bind of its HTTP servers as a warning and goes on starting: a router that cannot
         // listen (the port taken, say by an instance still stopping) must not look started to its supervisor.
-        // Vert.x tells whether a server listens only on its implementation class (its actualPort() is the
-        // configured port even when the bind failed).
         Duration idle = Duration.ofMillis(kyc.number("ingress.idle-timeout-ms", 60_000));
         for (VertxPlatformHttpServer http : context.hasServices(VertxPlatformHttpServer.class)) {
-            if (http.getServer() instanceof TCPServerBase server && !server.isListening()) {
+            String failure = bindFailure(http);
+            if (failure != null) {
                 throw new ConfigException("the HTTP server could not listen on port " + http.getConfigurationPort()
-                        + " (is the port in use? see the log above)");
+                        + " (is the port in use? " + failure + ")");
             }
             // connections idle (nothing read or written) past kyc.ingress.idle-timeout-ms are closed
             if (!idle.isZero() && !IdleConnections.close(http.getServer(), idle)) {
@@ -90,6 +91,32 @@ public final class ServerGuards implements StartupListener {
             } catch (Exception e) {
                 throw new ConfigException("the webhook server could not be set up on port " + server.getPort() + ": " + e);
             }
+        }
+    }
+
+    /**
+     * Why Camel's started server does not listen, or null when it does. Camel keeps the outcome of its listen() to
+     * itself, and Vert.x's public API tells it only through listen(): a server that listens refuses a second one
+     * (IllegalStateException, nothing changes); one whose bind failed binds again, and fails again while the port is
+     * taken (should the port have been freed meanwhile, the server now listens, as it was meant to).
+     */
+    private static String bindFailure(VertxPlatformHttpServer http) {
+        if (http.getServer() == null) {
+            return "the server was not started";
+        }
+        try {
+            http.getServer().listen(http.getConfigurationPort(), http.getHost())
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return null;
+        } catch (IllegalStateException listening) {
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof IllegalStateException ? null : String.valueOf(e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            return "binding the port did not finish";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
         }
     }
 }
