@@ -17,6 +17,11 @@ import java.util.concurrent.TimeUnit;
  * in one object that it reads for each new connection, so they are set there once it has started (a connection
  * accepted in the moment before keeps no timeout); where that object cannot be reached (another Vert.x), the caller
  * is told and warns.
+ * <p>
+ * The webhook server is given its options when {@link WebhookServer} takes its port over; this reflection remains for
+ * the servers Camel keeps: the management server, and a webhook server serving TLS. Camel 4.18 creates both with
+ * {@code new HttpServerOptions()} inside its start and has no setting or hook for their idle timeout, and Vert.x lets
+ * no option be changed on a server once it listens.
  */
 public final class IdleConnections {
 
