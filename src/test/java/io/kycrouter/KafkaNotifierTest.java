@@ -24,6 +24,7 @@ import java.util.Properties;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The Kafka target against a real broker: one verification's events stay on one partition, in order. */
 class KafkaNotifierTest {
@@ -68,13 +69,8 @@ class KafkaNotifierTest {
                     assertThat(router.post("/webhooks/didit", body, Signer.diditRaw(body)).statusCode()).isEqualTo(200);
                 }
             }
-            RunningRouter.awaitTrue(() -> {
-                try {
-                    return router.count("select count(*) from outbox where target = 'bus' and state = 'delivered'") == 16;
-                } catch (Exception e) {
-                    return false;
-                }
-            }, "16 records delivered to Kafka");
+            await("16 records delivered to Kafka").atMost(RunningRouter.WAIT)
+                    .until(() -> router.count("select count(*) from outbox where target = 'bus' and state = 'delivered'") == 16);
         }
 
         Properties props = new Properties();
