@@ -64,7 +64,9 @@ class ArgosWebhooksTest {
         assertThat(event.get("status").isNull() ? null : event.get("status").asText()).isEqualTo(status);
         assertThat(event.get("final").asBoolean()).isEqualTo(isFinal);
         assertThat(event.get("occurredAt").asText()).isEqualTo(occurredAt);
-        if (reason != null) {
+        if (reason == null) {
+            assertThat(event.get("reasons")).as("reasons of " + trigger).isEmpty();
+        } else {
             assertThat(event.get("reasons").get(0).get("code").asText()).isEqualTo(reason);
             // kyc_result.comment is the reviewer's free text: not carried, only the code
             assertThat(event.get("reasons").get(0).get("message").isNull()).isTrue();

@@ -17,6 +17,7 @@ import java.util.Map;
 import static io.kycrouter.support.RunningRouter.fixture;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Nothing accepted is lost: across a restart, a crash between accept and mapping, and a database outage. */
 class DurabilityTest {
@@ -129,15 +130,10 @@ class DurabilityTest {
             assertThat(down.headers().firstValue("Retry-After")).isPresent();
 
             network.mend();
-            HttpResponse<String> retry = null;
-            for (int i = 0; i < 60; i++) { // the pool replaces its broken connections
-                retry = router.post("/webhooks/sumsub", body, Signer.sumsub(body));
-                if (retry.statusCode() == 200) {
-                    break;
-                }
-                Thread.sleep(250);
-            }
-            assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
+            // the vendor's retries, until the pool has replaced its broken connections
+            HttpResponse<String> retry = await("a retry accepted once the database is back").atMost(RunningRouter.WAIT)
+                    .pollInterval(java.time.Duration.ofMillis(250))
+                    .until(() -> router.post("/webhooks/sumsub", body, Signer.sumsub(body)), r -> r.statusCode() == 200);
             assertThat(json(retry).get("duplicate").asBoolean()).isFalse();
             router.canonicalEventOf(json(retry).get("id").asLong());
         }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A webhook whose head already decides the route's answer (no credential where the vendor's schemes carry it outside
@@ -75,27 +76,24 @@ class EarlyRefusalsTest {
                 byte[] body = "{\"webhook\":\"x\"}".getBytes(StandardCharsets.UTF_8);
                 try (RawConnection sender = new RawConnection(router.port())) {
                     sender.head(target, body.length, expect);
-                    RunningRouter.awaitTrue(() -> readSome(sender).contains("\r\n\r\n"), "an answer to the head of " + target);
+                    await("an answer to the head of " + target).atMost(RunningRouter.WAIT).until(() -> readSome(sender).contains("\r\n\r\n"));
                     assertThat(sender.received()).as(target).startsWith("HTTP/1.1 100");
                     sender.send(body);
-                    RunningRouter.awaitTrue(() -> readSome(sender).contains("}"), "the route's answer to " + target);
+                    await("the route's answer to " + target).atMost(RunningRouter.WAIT).until(() -> readSome(sender).contains("}"));
                     assertThat(sender.received()).as(target).contains("HTTP/1.1 401").contains("\"error\":\"unauthorized\"");
                 }
             }
             try (RawConnection sender = new RawConnection(router.port())) {
                 sender.head("/webhooks/sumsub", 100, expect);
-                RunningRouter.awaitTrue(() -> readSome(sender).contains("}"), "the early answer");
+                await("the early answer").atMost(RunningRouter.WAIT).until(() -> readSome(sender).contains("}"));
                 assertThat(sender.received()).startsWith("HTTP/1.1 401"); // no 100 Continue: the body is never sent
             }
         }
     }
 
-    private static String readSome(RawConnection c) {
-        try {
-            c.read(50);
-        } catch (java.io.IOException e) {
-            // read again
-        }
+    /** What the server has sent so far; a read that times out is "nothing yet" (RawConnection.read), a failure fails. */
+    private static String readSome(RawConnection c) throws java.io.IOException {
+        c.read(50);
         return c.received();
     }
 }

@@ -18,8 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import static io.kycrouter.support.RunningRouter.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** SIGTERM under load: every delivery that got its 200 is stored, mapped after a restart, and nothing is half-written. */
 class GracefulShutdownTest {
@@ -56,7 +56,7 @@ class GracefulShutdownTest {
                     return null;
                 }));
             }
-            awaitTrue(() -> acknowledged.size() > 100, "load running");
+            await("load running").atMost(RunningRouter.WAIT).until(() -> acknowledged.size() > 100);
             int exit = router.terminate(); // SIGTERM while requests are in flight
             sending.set(false);
             for (Future<?> loop : loops) {
@@ -73,13 +73,8 @@ class GracefulShutdownTest {
             // no half-written rows: every stored event has its state, and after a restart every delivery is mapped
             try (RouterProcess again = RouterProcess.start("restarted", Map.of("KYC_DB_URL", url, "KYC_DB_USER", user,
                     "KYC_DIDIT_SECRET", RunningRouter.DIDIT_SECRET, "KYC_INBOX_RECOVERY_GRACE_MS", "1000"), dir)) {
-                awaitTrue(() -> {
-                    try {
-                        return db.count("select count(*) from inbox where processed_at is null") == 0;
-                    } catch (Exception e) {
-                        return false;
-                    }
-                }, "every stored delivery mapped");
+                await("every stored delivery mapped").atMost(RunningRouter.WAIT)
+                        .until(() -> db.count("select count(*) from inbox where processed_at is null") == 0);
                 assertThat(db.count("select count(*) from canonical_event")).isEqualTo(stored);
                 assertThat(db.count("select count(*) from verification_state")).isEqualTo(stored);
             }

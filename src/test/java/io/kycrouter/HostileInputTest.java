@@ -32,6 +32,7 @@ import java.util.function.Function;
 
 import static io.kycrouter.support.RunningRouter.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A seeded mutational fuzzer: 10,000 mutated deliveries per vendor (truncated and invalid JSON, deep nesting,
@@ -170,12 +171,9 @@ class HostileInputTest {
         assertThat(statuses.keySet()).contains(200, 400, 401);
 
         // every accepted delivery is mapped or, where it cannot be, parked with its error
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
-        while (router.count("select count(*) from inbox where processed_at is null and attempts = 0") > 0
-                && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertThat(router.count("select count(*) from inbox where processed_at is null and attempts = 0")).isZero();
+        await("every accepted delivery mapped or parked").atMost(java.time.Duration.ofSeconds(120))
+                .pollInterval(java.time.Duration.ofMillis(200))
+                .until(() -> router.count("select count(*) from inbox where processed_at is null and attempts = 0") == 0);
 
         // still healthy: a valid delivery is accepted and mapped
         byte[] body = ("{\"applicantId\":\"after-fuzz\",\"correlationId\":\"c\",\"type\":\"applicantCreated\","

@@ -15,10 +15,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
 
-import static io.kycrouter.support.RunningRouter.awaitTrue;
 import static io.kycrouter.support.RunningRouter.fixture;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Health, metrics and retention: what operators rely on in production. */
 class ObservabilityTest {
@@ -28,26 +28,23 @@ class ObservabilityTest {
         Path dir = RunningRouter.tempDir("ready");
         try (CuttableDatabase network = CuttableDatabase.start(dir);
              RunningRouter router = RunningRouter.start(network.configure(RunningRouter.defaults(dir)))) {
-            awaitTrue(() -> status(router, "/observe/health/ready") == 200, "ready");
+            await("ready").atMost(RunningRouter.WAIT).until(() -> status(router, "/observe/health/ready") == 200);
             assertThat(router.management("/observe/health/live").statusCode()).isEqualTo(200);
 
             network.cut();
-            awaitTrue(() -> status(router, "/observe/health/ready") == 503, "not ready while the database is away");
+            await("not ready while the database is away").atMost(RunningRouter.WAIT)
+                    .until(() -> status(router, "/observe/health/ready") == 503);
             HttpResponse<String> ready = router.management("/observe/health/ready");
             assertThat(ready.body()).contains("database");
             assertThat(router.management("/observe/health/live").statusCode()).as("still alive").isEqualTo(200);
 
             network.mend();
-            awaitTrue(() -> status(router, "/observe/health/ready") == 200, "ready again");
+            await("ready again").atMost(RunningRouter.WAIT).until(() -> status(router, "/observe/health/ready") == 200);
         }
     }
 
-    static int status(RunningRouter router, String path) {
-        try {
-            return router.management(path).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
+    static int status(RunningRouter router, String path) throws Exception {
+        return router.management(path).statusCode();
     }
 
     @Test
@@ -67,9 +64,9 @@ class ObservabilityTest {
                 bad.put("X-Payload-Digest", "00");
                 router.post("/webhooks/sumsub", body, bad);
                 router.post("/webhooks/nope", body, Signer.sumsub(body));
-                awaitTrue(() -> receiver.successes() == 1, "notification delivered");
-                awaitTrue(() -> metrics(router).contains("kyc_notify_attempts_total{outcome=\"delivered\",target=\"crm\"} 1.0"),
-                        "delivery counted");
+                await("notification delivered").atMost(RunningRouter.WAIT).until(() -> receiver.successes() == 1);
+                await("delivery counted").atMost(RunningRouter.WAIT)
+                        .until(() -> metrics(router).contains("kyc_notify_attempts_total{outcome=\"delivered\",target=\"crm\"} 1.0"));
 
                 String metrics = metrics(router);
                 assertThat(metrics)
@@ -87,7 +84,7 @@ class ObservabilityTest {
                         .doesNotContain("eventType=\"route\"");
                 // the outbox gauges read the database, and must still do so after a garbage collection
                 System.gc();
-                Thread.sleep(5_100); // past the gauges' cache
+                Thread.sleep(5_100); // a time window, not a condition: past the gauges' cache, so they read the database again
                 assertThat(metrics(router).lines().filter(l -> l.startsWith("kyc_outbox_")))
                         .hasSize(3)
                         .allSatisfy(line -> assertThat(line).doesNotEndWith("NaN"))
@@ -96,12 +93,8 @@ class ObservabilityTest {
         }
     }
 
-    static String metrics(RunningRouter router) {
-        try {
-            return router.management("/observe/metrics").body();
-        } catch (Exception e) {
-            return "";
-        }
+    static String metrics(RunningRouter router) throws Exception {
+        return router.management("/observe/metrics").body();
     }
 
     @Test

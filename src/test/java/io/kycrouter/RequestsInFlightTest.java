@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The router works on at most kyc.ingress.max-requests-in-flight requests at once: beyond it a request gets a JSON
@@ -33,8 +34,8 @@ class RequestsInFlightTest {
                     byte[] body = TricklingSendersTest.event(i);
                     held.add(CompletableFuture.supplyAsync(() -> post(router, body)).exceptionally(timedOut -> null));
                 }
-                RunningRouter.awaitTrue(() -> TricklingSendersTest.metrics(router).contains("kyc_ingress_requests_in_flight 2.0"),
-                        "two requests in work");
+                await("two requests in work").atMost(RunningRouter.WAIT)
+                        .until(() -> TricklingSendersTest.metrics(router).contains("kyc_ingress_requests_in_flight 2.0"));
 
                 byte[] third = TricklingSendersTest.event(2);
                 HttpResponse<String> shed = router.post("/webhooks/sumsub", third, Signer.sumsub(third));
@@ -48,8 +49,8 @@ class RequestsInFlightTest {
                 for (CompletableFuture<HttpResponse<String>> request : held) {
                     request.get(60, TimeUnit.SECONDS); // answered, whatever the answer (the slow database may outlast the commit wait)
                 }
-                RunningRouter.awaitTrue(() -> TricklingSendersTest.metrics(router).contains("kyc_ingress_requests_in_flight 0.0"),
-                        "the places given back");
+                await("the places given back").atMost(RunningRouter.WAIT)
+                        .until(() -> TricklingSendersTest.metrics(router).contains("kyc_ingress_requests_in_flight 0.0"));
                 HttpResponse<String> accepted = router.post("/webhooks/sumsub", third, Signer.sumsub(third));
                 assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
                 assertThat(TricklingSendersTest.metrics(router)).contains("kyc_ingress_shed_total{reason=\"in_flight\"} 1.0");

@@ -19,6 +19,7 @@ import java.util.Map;
 import static io.kycrouter.support.RunningRouter.fixture;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Only what a vendor signed may identify an event, order it or decide a status: a captured delivery re-sent with
@@ -49,15 +50,10 @@ class SignedTrustTest {
         return state.get("status").asText();
     }
 
-    private static void awaitEvents(String vendor, String verificationId, long count) throws InterruptedException {
-        RunningRouter.awaitTrue(() -> {
-            try {
-                return router.count("select count(*) from canonical_event where vendor = ? and verification_id = ?",
-                        vendor, verificationId) >= count;
-            } catch (Exception e) {
-                return false;
-            }
-        }, count + " events of " + vendor + " " + verificationId);
+    private static void awaitEvents(String vendor, String verificationId, long count) {
+        await(count + " events of " + vendor + " " + verificationId).atMost(RunningRouter.WAIT)
+                .until(() -> router.count("select count(*) from canonical_event where vendor = ? and verification_id = ?",
+                        vendor, verificationId) >= count);
     }
 
     private static HttpResponse<String> postOk(String vendor, byte[] body, Map<String, String> headers) throws Exception {

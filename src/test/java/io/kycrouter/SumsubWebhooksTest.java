@@ -89,9 +89,9 @@ class SumsubWebhooksTest {
         List<String> codes = new ArrayList<>();
         event.get("reasons").forEach(r -> codes.add(r.get("code").asText()));
         assertThat(String.join(" ", codes)).isEqualTo(reasons == null ? "" : reasons);
-        if (payload.has("externalUserId")) {
-            assertThat(event.get("externalUserId").asText()).isEqualTo(payload.get("externalUserId").asText());
-        }
+        // every fixture but one names the client's user; that one must not get a user from anywhere else
+        assertThat(event.path("externalUserId").isNull() ? null : event.path("externalUserId").asText(null))
+                .isEqualTo(payload.path("externalUserId").asText(null));
         // createdAtMs is UTC: "2020-02-21 13:23:19.001" is 2020-02-21T13:23:19.001Z
         String createdAtMs = payload.get("createdAtMs").asText();
         assertThat(event.get("occurredAt").asText()).isEqualTo(createdAtMs.replace(' ', 'T') + "Z");
@@ -101,8 +101,12 @@ class SumsubWebhooksTest {
 
     @Test
     void videoIdentStatusBecomesACheck() throws Exception {
-        byte[] body = fixture("sumsub/videoIdentStatusChanged-1.json");
+        // a fresh delivery of its own (another correlationId), not a duplicate of the documented example's
+        byte[] body = new String(fixture("sumsub/videoIdentStatusChanged-1.json"), StandardCharsets.UTF_8)
+                .replace("req-5a570d5d-e27c-484b-94a9-0f1e9fb2764c", "req-video-check").getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> response = router.post("/webhooks/sumsub", body, Signer.sumsub(body));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(json(response).get("duplicate").asBoolean()).isFalse();
         JsonNode event = router.canonicalEventOf(json(response).get("id").asLong());
         assertThat(event.get("checks").get(0).get("name").asText()).isEqualTo("videoIdent");
         assertThat(event.get("checks").get(0).get("result").asText()).isEqualTo("pending");
@@ -154,11 +158,15 @@ class SumsubWebhooksTest {
     @Test
     void eventsSharingACorrelationIdStayDistinct() throws Exception {
         // applicantActivated, applicantDeactivated and applicantDeleted share correlationId and createdAtMs
+        // (with a correlationId of their own, so that these three are new here whatever ran before)
         for (String name : new String[] {"applicantActivated", "applicantDeactivated", "applicantDeleted"}) {
-            byte[] body = fixture("sumsub/" + name + ".json");
-            router.post("/webhooks/sumsub", body, Signer.sumsub(body));
+            byte[] body = new String(fixture("sumsub/" + name + ".json"), StandardCharsets.UTF_8)
+                    .replace("req-d34c974c-5935-41b8-a0a9-cedd2407eada", "req-shared-correlation").getBytes(StandardCharsets.UTF_8);
+            HttpResponse<String> response = router.post("/webhooks/sumsub", body, Signer.sumsub(body));
+            assertThat(response.statusCode()).as(name + ": " + response.body()).isEqualTo(200);
+            assertThat(json(response).get("duplicate").asBoolean()).as(name).isFalse();
         }
-        assertThat(router.count("select count(*) from inbox where vendor = 'sumsub' and event_key like '%req-d34c974c-5935-41b8-a0a9-cedd2407eada%'"))
+        assertThat(router.count("select count(*) from inbox where vendor = 'sumsub' and event_key like '%req-shared-correlation%'"))
                 .isEqualTo(3);
     }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Senders that declare large bodies and trickle them, with a forged credential or none, cannot take the body memory
@@ -34,7 +35,7 @@ class TricklingSendersTest {
                     c.trySend(new byte[] {' '});
                 }
                 try {
-                    Thread.sleep(200);
+                    Thread.sleep(200); // the trickle itself, what the test is about: not a wait for a condition
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -50,7 +51,7 @@ class TricklingSendersTest {
                 tricklers.add(new RawConnection(router.port()).head("/webhooks/sumsub", DECLARED, headers));
             }
             for (RawConnection c : tricklers) {
-                RunningRouter.awaitTrue(() -> read(c) && !c.received().isEmpty(), "the server's word on a trickler's head");
+                await("the server's word on a trickler's head").atMost(RunningRouter.WAIT).until(() -> read(c) && !c.received().isEmpty());
             }
             trickle.start();
 
@@ -84,7 +85,7 @@ class TricklingSendersTest {
 
             byte[] body = event(0);
             assertThat(router.post("/webhooks/sumsub", body, Signer.sumsub(body)).statusCode()).isEqualTo(200);
-            RunningRouter.awaitTrue(() -> bodyMemory(router) == 0, "the stalled body's bytes given back");
+            await("the stalled body's bytes given back").atMost(RunningRouter.WAIT).until(() -> bodyMemory(router) == 0);
         }
     }
 
@@ -102,13 +103,10 @@ class TricklingSendersTest {
         }
     }
 
-    private static boolean read(RawConnection c) {
-        try {
-            c.read(50);
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
+    /** Reads what has come so far; a read that times out is "nothing yet" (RawConnection.read), a failure fails. */
+    private static boolean read(RawConnection c) throws java.io.IOException {
+        c.read(50);
+        return true;
     }
 
     static byte[] event(int i) throws Exception {
@@ -117,15 +115,11 @@ class TricklingSendersTest {
         return RunningRouter.JSON.writeValueAsBytes(body);
     }
 
-    static String metrics(RunningRouter router) {
-        try {
-            return router.management("/observe/metrics").body();
-        } catch (Exception e) {
-            return "";
-        }
+    static String metrics(RunningRouter router) throws Exception {
+        return router.management("/observe/metrics").body();
     }
 
-    private static long bodyMemory(RunningRouter router) {
+    private static long bodyMemory(RunningRouter router) throws Exception {
         for (String line : metrics(router).split("\n")) {
             if (line.startsWith("kyc_ingress_body_memory_bytes ")) {
                 return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1));

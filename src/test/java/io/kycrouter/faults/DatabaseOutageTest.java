@@ -26,7 +26,7 @@ class DatabaseOutageTest {
                 rig.network.cut();
                 long refusedAtCut = rig.refused.get();
                 int readinessDuringOutage = awaitReadiness(router, 503);
-                Thread.sleep(Math.min(FaultRig.LOAD_MS, 3000));
+                Thread.sleep(Math.min(FaultRig.LOAD_MS, 3000)); // the outage under load: a time window, not a wait
                 long refusedDuringOutage = rig.refused.get() - refusedAtCut;
                 rig.network.mend();
 
@@ -62,7 +62,7 @@ class DatabaseOutageTest {
                 rig.awaitAcknowledged(100);
                 rig.network.slow(150); // every round trip to the database now takes 300 ms or more
                 long refusedBefore = rig.refused.get();
-                Thread.sleep(Math.min(FaultRig.LOAD_MS, 4000));
+                Thread.sleep(Math.min(FaultRig.LOAD_MS, 4000)); // the slow spell under load: a time window, not a wait
                 long refusedWhileSlow = rig.refused.get() - refusedBefore;
                 rig.network.slow(0);
                 rig.awaitAcknowledged(rig.acknowledged.size() + 100);

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What the fault tests share: a router process on the embedded default (an H2 file, opened by nobody else) or,
@@ -187,7 +189,7 @@ final class FaultRig implements AutoCloseable {
         while ((next = refusedDeliveries.poll()) != null && System.currentTimeMillis() < deadline) {
             String[] parts = next.split("\\|");
             if (!send(router, parts[0], parts[1], Long.parseLong(parts[2]))) {
-                Thread.sleep(100);
+                Thread.sleep(100); // a vendor's pause before it retries, not a wait for a condition
             }
         }
     }
@@ -200,28 +202,24 @@ final class FaultRig implements AutoCloseable {
         loops.clear();
     }
 
-    void awaitAcknowledged(long atLeast) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (acknowledged.size() < atLeast && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
+    void awaitAcknowledged(long atLeast) {
+        await(atLeast + " deliveries acknowledged").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> acknowledged.size() >= atLeast);
     }
 
     /**
      * Waits (up to {@code seconds}) until every acknowledged delivery reached the receiver with a 2xx and the
      * outbox has nothing pending: the recovery mapped what the crash left unmapped, the dispatcher sent it.
      */
-    void awaitSettled(RouterProcess router, int seconds) throws Exception {
-        long deadline = System.currentTimeMillis() + seconds * 1000L;
-        while (System.currentTimeMillis() < deadline) {
-            if (undelivered() == 0) {
-                HttpResponse<String> pending = router.get("/api/deliveries?state=pending&limit=1", RunningRouter.OPERATOR_TOKEN);
-                if (pending.statusCode() == 200 && RunningRouter.JSON.readTree(pending.body()).path("deliveries").isEmpty()) {
-                    return;
-                }
-            }
-            Thread.sleep(200);
-        }
+    void awaitSettled(RouterProcess router, int seconds) {
+        await("every acknowledged delivery delivered, nothing pending").atMost(Duration.ofSeconds(seconds))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> undelivered() == 0 && nothingPending(router));
+    }
+
+    private static boolean nothingPending(RouterProcess router) throws Exception {
+        HttpResponse<String> pending = router.get("/api/deliveries?state=pending&limit=1", RunningRouter.OPERATOR_TOKEN);
+        return pending.statusCode() == 200 && RunningRouter.JSON.readTree(pending.body()).path("deliveries").isEmpty();
     }
 
     private long undelivered() throws Exception {

@@ -25,7 +25,7 @@ class TargetOutageTest {
             try (RouterProcess router = rig.start("target-outage")) {
                 rig.startLoad(() -> router);
                 rig.awaitAcknowledged(200);
-                Thread.sleep(Math.min(FaultRig.LOAD_MS, OUTAGE_MS));
+                Thread.sleep(Math.min(FaultRig.LOAD_MS, OUTAGE_MS)); // load while the target is down: a time window
                 rig.stopLoad();
                 Thread.sleep(Math.max(0, OUTAGE_MS - FaultRig.LOAD_MS)); // retries keep failing meanwhile
                 refusedWhileDown = rig.refused.get();
@@ -35,6 +35,8 @@ class TargetOutageTest {
             }
             FaultRig.Figures f = rig.figures();
             System.out.println(f.line("notifier target down for " + OUTAGE_MS + " ms"));
+            assertThat(f.acknowledged).as("webhooks acknowledged while the target was down").isGreaterThanOrEqualTo(200);
+            assertThat(f.lost).as("acknowledged but not stored").isZero();
             assertThat(refusedWhileDown).as("webhooks refused while only the target was down").isZero();
             assertThat(f.undelivered).as("acknowledged but never delivered").isZero();
             assertThat(f.duplicated).as("delivered twice").isZero();

@@ -1,7 +1,5 @@
 package io.kycrouter.support;
 
-import org.junit.jupiter.api.Assumptions;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -13,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The PostgreSQL test profile: each router under test gets a database of its own on the server named by
  * {@code -Dkyc.test.postgres=jdbc:postgresql://127.0.0.1:5432/test}; they are dropped when the test JVM exits.
- * Where no server answers, the tests are skipped with a printed reason.
+ * Where no server answers, the tests are skipped with a printed reason, or fail in CI ({@link MissingService}).
  */
 public final class PostgresDatabases {
 
@@ -27,15 +25,14 @@ public final class PostgresDatabases {
 
     public static synchronized String create(String adminUrl) {
         if (unreachable != null) {
-            Assumptions.abort(unreachable);
+            throw MissingService.skipOrFail(unreachable, null);
         }
         String name = "kyc_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection c = DriverManager.getConnection(adminUrl, USER, ""); Statement s = c.createStatement()) {
             s.execute("create database " + name);
         } catch (SQLException e) {
-            unreachable = "PostgreSQL profile skipped: no server answers at " + adminUrl + " (" + e.getMessage() + ")";
-            System.out.println("SKIPPED: " + unreachable);
-            Assumptions.abort(unreachable);
+            unreachable = "PostgreSQL profile: no database could be created at " + adminUrl + " (" + e.getMessage() + ")";
+            throw MissingService.skipOrFail(unreachable, e);
         }
         if (admin == null) {
             admin = adminUrl;

@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * The whole router, started in-process exactly as the jar starts it (config/application.properties and
  * routes/*.yaml from the working directory), on a free port and its own H2 file database. Tests talk to it
@@ -42,6 +44,9 @@ public final class RunningRouter implements AutoCloseable {
     public static final String VERATAD_PASSWORD = "veratad-test-password";
     public static final String VERATAD_SECRET = "veratad-test-secret";
     public static final ObjectMapper JSON = new ObjectMapper();
+
+    /** How long a test waits for an asynchronous outcome: generous, as several builds share the machine's cores. */
+    public static final Duration WAIT = Duration.ofSeconds(30);
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -174,27 +179,20 @@ public final class RunningRouter implements AutoCloseable {
         }
     }
 
-    /** The canonical event written for an inbox row, waiting for the asynchronous mapping (at most 15 s). */
+    /** The canonical event written for an inbox row, waiting for the asynchronous mapping; a failing query fails. */
     public JsonNode canonicalEventOf(long inboxId) throws Exception {
-        awaitTrue(() -> {
-            try {
-                return count("select count(*) from canonical_event where inbox_id = ?", inboxId) == 1;
-            } catch (SQLException e) {
-                return false;
-            }
-        }, "canonical event for inbox row " + inboxId);
+        await("canonical event for inbox row " + inboxId).atMost(WAIT)
+                .until(() -> count("select count(*) from canonical_event where inbox_id = ?", inboxId) == 1);
         return JSON.readTree((String) rows("select payload from canonical_event where inbox_id = ?", inboxId).get(0).get("payload"));
     }
 
+    /**
+     * Kept so that older tests compile; new code calls Awaitility directly:
+     * {@code await("what").atMost(RunningRouter.WAIT).until(() -> ...)}, which lets a failing query fail the test.
+     */
+    @Deprecated
     public static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(25);
-        }
-        throw new AssertionError("timed out waiting for " + what);
+        await(what).atMost(WAIT).pollInterval(Duration.ofMillis(25)).until(condition::getAsBoolean);
     }
 
     public static byte[] fixture(String path) throws IOException {
