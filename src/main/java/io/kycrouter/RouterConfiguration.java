@@ -20,6 +20,7 @@ import io.kycrouter.observe.RouterMetrics;
 import io.kycrouter.notify.Outbox;
 import io.kycrouter.notify.OutboxDispatcher;
 import io.kycrouter.notify.OutboxHandoff;
+import io.kycrouter.notify.TargetRoutes;
 import io.kycrouter.notify.Targets;
 import io.kycrouter.security.VendorAuthenticator;
 import io.kycrouter.store.Database;
@@ -112,6 +113,9 @@ public class RouterConfiguration implements CamelConfiguration {
                 Duration.ofDays(kyc.number("retention.inbox-body-days", 30)),
                 (int) kyc.number("retention.batch-size", 500), Duration.ofMillis(kyc.number("retention.pause-ms", 50))));
         context.getRegistry().bind("notifyTransport", new NotifyTransport());
+        // each target's route from the template of its type (routes/notifiers.yaml); Camel Main collects this builder
+        // from the registry and adds templated routes once the route files are loaded
+        context.getRegistry().bind("notifierTargetRoutes", new TargetRoutes(targets));
         // no request header, query parameter or form field becomes a message header: credentials are read from the
         // request itself, and path parameters (vendor, verificationId, id, name) cannot be overridden from the query
         context.getComponent("platform-http", PlatformHttpComponent.class).setHeaderFilterStrategy(new ExternalHeaderFilter());
