@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kycrouter.api.DeliveriesApi;
 import io.kycrouter.api.OperatorApi;
+import io.kycrouter.api.ParkedDeliveriesApi;
 import io.kycrouter.canonical.Canonicalizer;
 import io.kycrouter.canonical.UserReferences;
 import io.kycrouter.ingress.BodyMemoryBudget;
@@ -121,6 +122,7 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getComponent("platform-http", PlatformHttpComponent.class).setHeaderFilterStrategy(new ExternalHeaderFilter());
         context.getRegistry().bind("operatorApi", new OperatorApi(kyc.get("api.operator-token").orElse(null)));
         context.getRegistry().bind("deliveriesApi", new DeliveriesApi(outbox, targets));
+        context.getRegistry().bind("parkedDeliveriesApi", new ParkedDeliveriesApi(dataSource, vendors.names()));
         // request bodies in flight share a memory budget (kyc.ingress.body-memory, default a sixteenth of the heap), taken
         // as they arrive; a body that makes no progress for kyc.ingress.body-progress-timeout-ms gets a 408
         BodyMemoryBudget bodyMemory = new BodyMemoryBudget(kyc.number("ingress.body-memory", BodyMemoryBudget.defaultCapacity()));
