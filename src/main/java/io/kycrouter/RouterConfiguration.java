@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kycrouter.api.DeliveriesApi;
 import io.kycrouter.api.OperatorApi;
+import io.kycrouter.api.ParkedDeliveriesApi;
 import io.kycrouter.canonical.Canonicalizer;
 import io.kycrouter.canonical.UserReferences;
 import io.kycrouter.ingress.BodyMemoryBudget;
@@ -20,6 +21,7 @@ import io.kycrouter.observe.RouterMetrics;
 import io.kycrouter.notify.Outbox;
 import io.kycrouter.notify.OutboxDispatcher;
 import io.kycrouter.notify.OutboxHandoff;
+import io.kycrouter.notify.TargetRoutes;
 import io.kycrouter.notify.Targets;
 import io.kycrouter.vendors.VendorAuthenticator;
 import io.kycrouter.store.Database;
@@ -112,11 +114,15 @@ public class RouterConfiguration implements CamelConfiguration {
                 Duration.ofDays(kyc.number("retention.inbox-body-days", 30)),
                 (int) kyc.number("retention.batch-size", 500), Duration.ofMillis(kyc.number("retention.pause-ms", 50))));
         context.getRegistry().bind("notifyTransport", new NotifyTransport());
+        // each target's route from the template of its type (routes/notifiers.yaml); Camel Main collects this builder
+        // from the registry and adds templated routes once the route files are loaded
+        context.getRegistry().bind("notifierTargetRoutes", new TargetRoutes(targets));
         // no request header, query parameter or form field becomes a message header: credentials are read from the
         // request itself, and path parameters (vendor, verificationId, id, name) cannot be overridden from the query
         context.getComponent("platform-http", PlatformHttpComponent.class).setHeaderFilterStrategy(new ExternalHeaderFilter());
         context.getRegistry().bind("operatorApi", new OperatorApi(kyc.get("api.operator-token").orElse(null)));
         context.getRegistry().bind("deliveriesApi", new DeliveriesApi(outbox, targets));
+        context.getRegistry().bind("parkedDeliveriesApi", new ParkedDeliveriesApi(dataSource, vendors.names()));
         // request bodies in flight share a memory budget (kyc.ingress.body-memory, default a sixteenth of the heap), taken
         // as they arrive; a body that makes no progress for kyc.ingress.body-progress-timeout-ms gets a 408
         BodyMemoryBudget bodyMemory = new BodyMemoryBudget(kyc.number("ingress.body-memory", BodyMemoryBudget.defaultCapacity()));

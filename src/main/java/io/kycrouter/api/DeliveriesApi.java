@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kycrouter.canonical.CanonicalStatus;
 import io.kycrouter.canonical.CanonicalType;
 import io.kycrouter.canonical.VerificationEvent;
-import io.kycrouter.delivery.DeliveryRejected;
 import io.kycrouter.ingress.Responses;
 import io.kycrouter.notify.Outbox;
 import io.kycrouter.notify.TargetDefinition;
@@ -36,20 +35,13 @@ public final class DeliveriesApi {
     }
 
     public void list(Exchange exchange) {
-        String state = query(exchange, "state");
+        QueryParameters query = QueryParameters.of(exchange);
+        String state = query.text("state");
         if (state != null && !STATES.contains(state)) {
-            throw DeliveryRejected.badRequest("invalid_parameter", "state must be pending, delivered or dead");
+            throw ApiRejected.invalidParameter("state must be pending, delivered or dead");
         }
-        String target = query(exchange, "target");
-        int limit = 100;
-        String limitText = query(exchange, "limit");
-        if (limitText != null) {
-            try {
-                limit = Math.max(1, Math.min(1000, Integer.parseInt(limitText)));
-            } catch (NumberFormatException e) {
-                throw DeliveryRejected.badRequest("invalid_parameter", "limit must be a number");
-            }
-        }
+        String target = query.text("target");
+        int limit = query.number("limit", 100, 1, 1000);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("deliveries", outbox.list(state, target, limit));
         body.put("disabledTargets", outbox.disabledTargets());
@@ -61,28 +53,28 @@ public final class DeliveriesApi {
         try {
             id = Long.parseLong(exchange.getMessage().getHeader("id", String.class));
         } catch (NumberFormatException e) {
-            throw DeliveryRejected.badRequest("invalid_parameter", "the delivery id must be a number");
+            throw ApiRejected.invalidParameter("the delivery id must be a number");
         }
         if (!outbox.replay(id)) {
-            throw new DeliveryRejected(404, "not_found", "no dead or delivered delivery with this id");
+            throw ApiRejected.notFound("no dead or delivered delivery with this id");
         }
         Responses.json(exchange, 202, Map.of("status", "replaying", "replayed", 1));
     }
 
     public void replayMany(Exchange exchange) {
-        String name = query(exchange, "target");
+        QueryParameters query = QueryParameters.of(exchange);
+        String name = query.text("target");
         if (name == null) {
-            throw DeliveryRejected.badRequest("invalid_parameter", "target is required");
+            throw ApiRejected.invalidParameter("target is required");
         }
-        TargetDefinition target = targets.find(name).orElseThrow(() ->
-                new DeliveryRejected(404, "not_found", "no notifier target of this name"));
+        TargetDefinition target = targets.find(name).orElseThrow(() -> ApiRejected.notFound("no notifier target of this name"));
         Instant since = Instant.EPOCH;
-        String sinceText = query(exchange, "since");
+        String sinceText = query.text("since");
         if (sinceText != null) {
             try {
                 since = Instant.parse(sinceText);
             } catch (DateTimeParseException e) {
-                throw DeliveryRejected.badRequest("invalid_parameter", "since must be an ISO-8601 instant, e.g. 2026-11-23T00:00:00Z");
+                throw ApiRejected.invalidParameter("since must be an ISO-8601 instant, e.g. 2026-11-23T00:00:00Z");
             }
         }
         int dead = outbox.replayDead(name, since);
@@ -98,26 +90,10 @@ public final class DeliveriesApi {
     public void enableTarget(Exchange exchange) {
         String name = exchange.getMessage().getHeader("name", String.class);
         if (targets.find(name).isEmpty()) {
-            throw new DeliveryRejected(404, "not_found", "no notifier target of this name");
+            throw ApiRejected.notFound("no notifier target of this name");
         }
         boolean wasDisabled = outbox.enableTarget(name);
         Responses.json(exchange, 200, Map.of("target", name, "enabled", true, "wasDisabled", wasDisabled));
-    }
-
-    private static String query(Exchange exchange, String name) {
-        String raw = exchange.getMessage().getHeader(Exchange.HTTP_QUERY, String.class);
-        if (raw == null) {
-            return null;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
-            if (key.equals(name)) {
-                String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
-                return value.isBlank() ? null : value;
-            }
-        }
-        return null;
     }
 
     /** The fields a target filter looks at, read back from a stored canonical event. */

@@ -1,6 +1,5 @@
 package io.kycrouter.api;
 
-import io.kycrouter.delivery.DeliveryRejected;
 import io.kycrouter.ingress.HttpRequests;
 import io.kycrouter.ingress.Responses;
 import io.kycrouter.security.ConstantTime;
@@ -30,28 +29,19 @@ public final class OperatorApi {
         this.token = token == null || token.isBlank() ? null : token.trim();
     }
 
-    /** Reads: GET only, with the operator token. */
-    public void authorizeGet(Exchange exchange) {
-        authorize(exchange, "GET");
-    }
-
-    /** Actions (replay, enable): POST only, with the operator token. */
-    public void authorizePost(Exchange exchange) {
-        authorize(exchange, "POST");
-    }
-
-    private void authorize(Exchange exchange, String method) {
-        if (!method.equalsIgnoreCase(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
-            throw new DeliveryRejected(405, "method_not_allowed", "this resource takes " + method);
-        }
+    /**
+     * The operator token check, the first step of every call. The method is not checked here: each REST verb of
+     * routes/api.yaml is its own platform-http consumer, and a wrong method gets the server's JSON 405.
+     */
+    public void authorize(Exchange exchange) {
         if (token == null) {
-            throw new DeliveryRejected(401, "unauthorized", "the operator API is disabled: set KYC_OPERATOR_TOKEN");
+            throw new ApiRejected(401, "unauthorized", "the operator API is disabled: set KYC_OPERATOR_TOKEN");
         }
         // the request's own header: a query parameter or form field of the same name is no credential
         String header = HttpRequests.header(exchange, "Authorization");
         String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
         if (!ConstantTime.equal(given, token)) {
-            throw new DeliveryRejected(401, "unauthorized", "missing or wrong bearer token");
+            throw new ApiRejected(401, "unauthorized", "missing or wrong bearer token");
         }
     }
 
@@ -59,7 +49,7 @@ public final class OperatorApi {
     public void state(Exchange exchange) {
         List<?> rows = exchange.getMessage().getBody(List.class);
         if (rows == null || rows.isEmpty()) {
-            throw new DeliveryRejected(404, "not_found", "no such verification");
+            throw ApiRejected.notFound("no such verification");
         }
         Map<String, Object> view = new LinkedHashMap<>();
         ((Map<?, ?>) rows.get(0)).forEach((k, v) -> view.put(String.valueOf(k), plain(v)));
@@ -70,7 +60,7 @@ public final class OperatorApi {
     public void events(Exchange exchange) {
         List<?> rows = exchange.getMessage().getBody(List.class);
         if (rows == null || rows.isEmpty()) {
-            throw new DeliveryRejected(404, "not_found", "no such verification");
+            throw ApiRejected.notFound("no such verification");
         }
         List<String> payloads = new ArrayList<>();
         for (Object row : rows) {
@@ -84,7 +74,7 @@ public final class OperatorApi {
 
     public void rejected(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        if (cause instanceof DeliveryRejected r) {
+        if (cause instanceof ApiRejected r) {
             Responses.error(exchange, r.status(), r.error(), r.getMessage());
         } else {
             LOG.warn("operator API failure: {}", cause == null ? "?" : cause.toString());

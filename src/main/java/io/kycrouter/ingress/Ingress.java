@@ -173,9 +173,28 @@ public final class Ingress {
         metrics.received(String.valueOf(exchange.getVariable("vendor")), outcome, nanos);
         Object key = exchange.getVariable("eventKey");
         if (LOG.isInfoEnabled()) {
-            LOG.info("vendor={} key={} status={} outcome={} ms={}", exchange.getVariable("vendor"),
-                    key == null ? null : Canonicalizer.printable(key.toString(), 200), status, outcome,
-                    (micros / 1000) + "." + (micros / 100) % 10);
+            // The fields also go as SLF4J key-value pairs: the JSON format (logback.xml) writes them as kvpList fields;
+            // the text format shows the message. A refusal says why: its error code and the message the sender got,
+            // which names what was wrong and never carries payload text.
+            Object vendor = exchange.getVariable("vendor");
+            String printableKey = key == null ? null : Canonicalizer.printable(key.toString(), 200);
+            String ms = (micros / 1000) + "." + (micros / 100) % 10;
+            Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+            String reason = cause instanceof DeliveryRejected r ? r.getMessage()
+                    : status >= 400 ? "the router failed to process the delivery" : null;
+            org.slf4j.spi.LoggingEventBuilder line = LOG.atInfo().addKeyValue("vendor", vendor);
+            if (printableKey != null) { // none when refused before the event was identified
+                line.addKeyValue("key", printableKey);
+            }
+            line.addKeyValue("status", status)
+                    .addKeyValue("outcome", outcome)
+                    .addKeyValue("ms", ms);
+            if (reason == null) {
+                line.log("vendor={} key={} status={} outcome={} ms={}", vendor, printableKey, status, outcome, ms);
+            } else {
+                line.addKeyValue("reason", reason)
+                        .log("vendor={} key={} status={} outcome={} ms={} reason=\"{}\"", vendor, printableKey, status, outcome, ms, reason);
+            }
         }
     }
 

@@ -6,12 +6,12 @@ import org.apache.camel.Exchange;
 import java.util.Map;
 
 /**
- * Prepares the message a transport route sends (routes/notifiers.yaml): the signed HTTP request of a webhook
- * target, the keyed record of a Kafka target.
+ * Prepares the message a target's route sends (routes/notifiers.yaml, one route per target from the template of its
+ * type, see {@link TargetRoutes}): the signed HTTP request of a webhook target, the keyed record of a Kafka target.
  */
 public final class NotifyTransport {
 
-    /** Standard Webhooks headers and the target's extra headers; the endpoint URI with the target's timeouts. */
+    /** Standard Webhooks headers and the target's extra headers (the endpoint and its timeouts are the target's route's). */
     public void http(Exchange exchange) {
         TargetDefinition target = exchange.getVariable("target", TargetDefinition.class);
         String id = exchange.getVariable("eventId", String.class);
@@ -26,24 +26,18 @@ public final class NotifyTransport {
         exchange.getMessage().setHeader("webhook-signature", StandardWebhooks.sign(target.secrets(), id, timestamp, body));
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setHeader(Exchange.HTTP_METHOD, HttpMethods.POST); // the enum: a String is converted on every send
-        String url = target.endpoint();
-        // Camel http endpoint options: no exception on non-2xx (the dispatcher classifies the status), and the
-        // target's own connect and read timeouts. Automatic retries are off for the whole component (see
-        // config/application.properties): retries are the outbox's, recorded in the database.
-        exchange.setVariable("endpoint", url + (url.contains("?") ? "&" : "?")
-                + "throwExceptionOnFailure=false"
-                + "&httpClient.connectTimeout=" + target.connectTimeout().toMillis()
-                + "&httpClient.connectionRequestTimeout=" + target.connectTimeout().toMillis()
-                + "&httpClient.responseTimeout=" + target.readTimeout().toMillis()
-                + "&httpConnection.soTimeout=" + target.readTimeout().toMillis());
+        // the endpoint of the target's route (routes/notifiers.yaml) is the URL without its query string: that is sent
+        // here, as configured
+        String query = TargetRoutes.query(target.endpoint());
+        if (query != null) {
+            exchange.getMessage().setHeader(Exchange.HTTP_QUERY, query);
+        }
     }
 
     /** Key = vendor + verificationId, so one verification's events stay in order on one partition. */
     public void kafka(Exchange exchange) {
-        TargetDefinition target = exchange.getVariable("target", TargetDefinition.class);
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader("kafka.KEY", exchange.getVariable("partitionKey", String.class));
         exchange.getMessage().setHeader("webhook-id", exchange.getVariable("eventId", String.class));
-        exchange.setVariable("endpoint", "kafka:" + target.endpoint() + "?brokers=" + target.brokers());
     }
 }

@@ -1,5 +1,7 @@
 package io.kycrouter.observe;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -27,6 +29,17 @@ public final class DatabaseHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        // details (GET /observe/health?data=true): the connection pool's state, so an operator sees whether the
+        // database is away or the pool is exhausted (connections all busy, requests waiting)
+        if (dataSource instanceof HikariDataSource hikari) {
+            builder.detail("pool.max-size", hikari.getMaximumPoolSize());
+            HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
+            if (pool != null) {
+                builder.detail("pool.active", pool.getActiveConnections());
+                builder.detail("pool.idle", pool.getIdleConnections());
+                builder.detail("pool.waiting", pool.getThreadsAwaitingConnection());
+            }
+        }
         try (Connection c = dataSource.getConnection()) {
             if (c.isValid(2)) {
                 builder.up();

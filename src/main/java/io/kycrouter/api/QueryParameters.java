@@ -1,0 +1,52 @@
+package io.kycrouter.api;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.util.URISupport;
+
+import java.net.URISyntaxException;
+import java.util.Map;
+
+/**
+ * The query parameters the REST DSL declares (routes/api.yaml), read from {@code CamelHttpQuery}: platform-http copies
+ * no query parameter into the message headers (ExternalHeaderFilter), so a parameter named like a path value or a
+ * credential is never mistaken for one. A blank value reads as absent.
+ */
+final class QueryParameters {
+
+    private final Map<String, Object> values;
+
+    private QueryParameters(Map<String, Object> values) {
+        this.values = values;
+    }
+
+    static QueryParameters of(Exchange exchange) {
+        String raw = exchange.getMessage().getHeader(Exchange.HTTP_QUERY, String.class);
+        try {
+            return new QueryParameters(URISupport.parseQuery(raw));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw ApiRejected.invalidParameter("the query string could not be read");
+        }
+    }
+
+    /** The parameter's value (the first one when given twice), or null when absent or blank. */
+    String text(String name) {
+        Object value = values.get(name);
+        if (value instanceof Iterable<?> several) {
+            value = several.iterator().hasNext() ? several.iterator().next() : null;
+        }
+        return value == null || value.toString().isBlank() ? null : value.toString();
+    }
+
+    /** A whole number clamped to [min, max]; {@code fallback} when absent. */
+    int number(String name, int fallback, int min, int max) {
+        String text = text(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Math.max(min, Math.min(max, Integer.parseInt(text.trim())));
+        } catch (NumberFormatException e) {
+            throw ApiRejected.invalidParameter(name + " must be a number");
+        }
+    }
+}
