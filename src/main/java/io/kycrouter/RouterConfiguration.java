@@ -86,7 +86,7 @@ public class RouterConfiguration implements CamelConfiguration {
 
         int workers = Math.max(1, targets.all().size());
         ExecutorService notifyPool = context.getExecutorServiceManager().newThreadPool(this, "kyc-notify", workers, workers);
-        OutboxDispatcher dispatcher = new OutboxDispatcher(context, targets, outbox, handoff, notifyPool, metrics);
+        OutboxDispatcher dispatcher = new OutboxDispatcher(context, targets, outbox, handoff, notifyPool, metrics, clock);
         metrics.outboxGauges(targets, outbox);
         onStop(context, dispatcher::release); // added after the pool: stopped before it, while the database is open
 

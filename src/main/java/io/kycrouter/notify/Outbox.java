@@ -191,6 +191,23 @@ public final class Outbox {
         return admitted;
     }
 
+    /**
+     * Moves this instance's claims of the rows {@code ids} of a target to {@code until} (see {@link ClaimRenewal}):
+     * rows another instance took over, settled or given back meanwhile are not touched. Returns how many it renewed.
+     */
+    public int renew(String target, String instance, List<Long> ids, Instant until) {
+        String in = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+        Object[] params = new Object[3 + ids.size()];
+        params[0] = utc(until);
+        params[1] = target;
+        params[2] = instance;
+        for (int i = 0; i < ids.size(); i++) {
+            params[3 + i] = ids.get(i);
+        }
+        return update("update outbox set claimed_until = ? where target = ? and claimed_by = ? and state = 'pending'"
+                + " and id in (" + in + ")", params);
+    }
+
     /** Clears this instance's claims of the rows: the claim query may take them at once. */
     public void giveBack(String instance, List<Row> rows) {
         try (Connection c = dataSource.getConnection()) {

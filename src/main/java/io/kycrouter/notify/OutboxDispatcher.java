@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -20,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -45,9 +48,12 @@ public final class OutboxDispatcher {
     private volatile ProducerTemplate producer;
 
     private final RouterMetrics metrics;
+    private final Clock clock;
+    private final ClaimRenewal renewal;
+    private final ScheduledExecutorService renewer;
 
     public OutboxDispatcher(CamelContext context, Targets targets, Outbox outbox, OutboxHandoff handoff,
-                            ExecutorService workers, RouterMetrics metrics) {
+                            ExecutorService workers, RouterMetrics metrics, Clock clock) {
         this.metrics = metrics;
         this.context = context;
         this.targets = targets;
@@ -56,15 +62,13 @@ public final class OutboxDispatcher {
         this.instance = handoff.instance();
         this.workers = workers;
         this.lease = handoff.lease();
-        LOG.info("outbox dispatcher instance {} (claims last {} s)", instance, lease.toSeconds());
-        for (TargetDefinition target : targets.all()) {
-            Duration attempt = target.connectTimeout().plus(target.readTimeout());
-            if (target.type() == TargetDefinition.Type.HTTP && lease.compareTo(attempt) <= 0) {
-                LOG.warn("target={} an attempt may last {} ms (connect + read timeout), longer than the claim lease of {} ms:"
-                        + " another instance may send the same event meanwhile; raise kyc.notify.claim-lease-ms",
-                        target.name(), attempt.toMillis(), lease.toMillis());
-            }
-        }
+        this.clock = clock;
+        this.renewal = new ClaimRenewal(outbox, instance, lease, clock);
+        // the claims of attempts in flight are renewed on a thread of their own: a worker waits on its receiver
+        this.renewer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "kyc-notify-claims");
+        long period = Math.max(1, renewal.period().toMillis());
+        renewer.scheduleWithFixedDelay(renewal::renew, period, period, TimeUnit.MILLISECONDS);
+        LOG.info("outbox dispatcher instance {} (claims last {} s, renewed while their attempts run)", instance, lease.toSeconds());
     }
 
     /**
@@ -176,6 +180,15 @@ public final class OutboxDispatcher {
         if (rows.isEmpty()) {
             return;
         }
+        renewal.hold(target.name(), rows); // their claims must outlive the attempts, however slow the receiver
+        try {
+            sendHeld(target, rows);
+        } finally {
+            renewal.drop(target.name(), rows);
+        }
+    }
+
+    private void sendHeld(TargetDefinition target, List<Outbox.Row> rows) throws Exception {
         Map<String, List<Outbox.Row>> byVerification = Outbox.Row.byVerification(rows);
         ExecutorService pool = pools.computeIfAbsent(target.name(), name -> context.getExecutorServiceManager()
                 .newThreadPool(this, "kyc-notify-" + name, target.concurrency(), target.concurrency()));
@@ -301,8 +314,8 @@ public final class OutboxDispatcher {
     /** A late outcome (the claim lapsed and the row moved on) is not written over the newer state: say so. */
     private static void settled(boolean written, TargetDefinition target, Outbox.Row row) {
         if (!written) {
-            LOG.warn("target={} event={} outcome not recorded: the claim lapsed before the attempt ended (raise"
-                    + " kyc.notify.claim-lease-ms above the target's timeouts)", target.name(), row.eventId());
+            LOG.warn("target={} event={} outcome not recorded: the claim lapsed before the attempt ended (its renewal"
+                    + " failed for a whole lease: database unreachable, or this instance stalled)", target.name(), row.eventId());
         }
     }
 
@@ -317,12 +330,13 @@ public final class OutboxDispatcher {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         try {
             for (ExecutorService pool : pools.values()) {
-                pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
-            workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        renewer.shutdownNow(); // the attempts are over: nothing left to keep claimed
         handoff.clear(); // their claims are given back with the others below
         try {
             outbox.release(instance);
