@@ -78,10 +78,10 @@ public class RouterConfiguration implements CamelConfiguration {
         // outbox rows claimed as they are written and handed to the dispatcher in memory (kyc.notify.handoff-capacity)
         OutboxHandoff handoff = new OutboxHandoff(Duration.ofMillis(kyc.number("notify.claim-lease-ms", 60_000)),
                 (int) kyc.number("notify.handoff-capacity", 2_000));
-        EventStore events = new EventStore(dataSource, new ObjectMapper(), targets, handoff, maxBatch, commitWait);
+        EventStore events = new EventStore(dataSource, clock, new ObjectMapper(), targets, handoff, maxBatch, commitWait);
         onStop(context, events::close);
         int recoveryMaxAttempts = (int) kyc.number("inbox.recovery-max-attempts", 20);
-        Outbox outbox = new Outbox(dataSource, recoveryMaxAttempts, maxBatch, commitWait);
+        Outbox outbox = new Outbox(dataSource, clock, recoveryMaxAttempts, maxBatch, commitWait);
         onStop(context, outbox::close);
 
         int workers = Math.max(1, targets.all().size());

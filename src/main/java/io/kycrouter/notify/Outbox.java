@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -53,16 +54,18 @@ public final class Outbox {
             + " last_status = ?, last_error = null, claimed_by = null, claimed_until = null where id = ? and state = 'pending'";
 
     private final DataSource dataSource;
+    private final Clock clock;
     private final int recoveryMaxAttempts;
     private final GroupCommit<List<Delivered>, List<Boolean>> deliveredWriter;
 
     /** @param recoveryMaxAttempts how often the inbox recovery retries a delivery it could not map */
-    public Outbox(DataSource dataSource, int recoveryMaxAttempts, int maxBatch, Duration wait) {
+    public Outbox(DataSource dataSource, Clock clock, int recoveryMaxAttempts, int maxBatch, Duration wait) {
         this.dataSource = dataSource;
+        this.clock = clock;
         this.recoveryMaxAttempts = recoveryMaxAttempts;
         // an item is one drain's delivered rows (or one row); concurrent drains share a transaction
-        this.deliveredWriter = new GroupCommit<>("outbox", dataSource, maxBatch, wait, Outbox::markDelivered,
-                rows -> rows.stream().map(d -> update(DELIVERED, utc(Instant.now()), d.status(), d.id()) == 1).toList());
+        this.deliveredWriter = new GroupCommit<>("outbox", dataSource, maxBatch, wait, this::markDelivered,
+                rows -> rows.stream().map(d -> update(DELIVERED, utc(clock.instant()), d.status(), d.id()) == 1).toList());
     }
 
     /**
@@ -73,7 +76,7 @@ public final class Outbox {
      * instances never hold the same row; a crashed instance's claims lapse when the lease ends.
      */
     public List<Row> claim(TargetDefinition target, String instance, Duration lease, int limit) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         List<Row> candidates = new ArrayList<>();
         List<Row> claimed = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
@@ -245,9 +248,9 @@ public final class Outbox {
     }
 
     /** The successful attempts of all workers, recorded in one transaction. */
-    private static List<List<Boolean>> markDelivered(Connection c, List<List<Delivered>> items) throws SQLException {
+    private List<List<Boolean>> markDelivered(Connection c, List<List<Delivered>> items) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(DELIVERED)) {
-            OffsetDateTime now = utc(Instant.now());
+            OffsetDateTime now = utc(clock.instant());
             for (List<Delivered> rows : items) {
                 for (Delivered d : rows) {
                     s.setObject(1, now);
@@ -341,7 +344,7 @@ public final class Outbox {
      * told 410 at once: the first one's time and reason stay, the others find the target already off.
      */
     public void disableTarget(String target, String reason) {
-        OffsetDateTime now = utc(Instant.now());
+        OffsetDateTime now = utc(clock.instant());
         try {
             update("insert into notify_target_state (target, disabled_at, reason) values (?,?,?)", target, now, cut(reason));
         } catch (StoreUnavailable e) {
@@ -386,13 +389,13 @@ public final class Outbox {
     /** Puts one dead (or delivered) row back to pending, due now, with a fresh attempt count. */
     public boolean replay(long id) {
         return update("update outbox set state = 'pending', attempts = 0, next_attempt_at = ?, claimed_by = null,"
-                + " claimed_until = null where id = ? and state in ('dead', 'delivered')", utc(Instant.now()), id) == 1;
+                + " claimed_until = null where id = ? and state in ('dead', 'delivered')", utc(clock.instant()), id) == 1;
     }
 
     /** Puts a target's dead rows created since {@code since} back to pending; returns how many. */
     public int replayDead(String target, Instant since) {
         return update("update outbox set state = 'pending', attempts = 0, next_attempt_at = ?, claimed_by = null,"
-                + " claimed_until = null where target = ? and state = 'dead' and created_at >= ?", utc(Instant.now()), target, utc(since));
+                + " claimed_until = null where target = ? and state = 'dead' and created_at >= ?", utc(clock.instant()), target, utc(since));
     }
 
     /**
@@ -410,7 +413,7 @@ public final class Outbox {
                      + " verification_id, state, created_at, next_attempt_at) values (?,?,?,?,?,'pending',?,?)")) {
             s.setObject(1, utc(since));
             s.setString(2, target.name());
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     if (!acceptsPayload.test(rs.getString(5))) {
@@ -454,7 +457,7 @@ public final class Outbox {
                     rs.next();
                     values[0] = rs.getLong(1);
                     OffsetDateTime oldest = rs.getObject(2, OffsetDateTime.class);
-                    values[1] = oldest == null ? 0 : Math.max(0, Duration.between(oldest.toInstant(), Instant.now()).toMillis());
+                    values[1] = oldest == null ? 0 : Math.max(0, Duration.between(oldest.toInstant(), clock.instant()).toMillis());
                 }
                 s.setString(2, "dead");
                 try (ResultSet rs = s.executeQuery()) {

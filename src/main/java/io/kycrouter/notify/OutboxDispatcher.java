@@ -151,7 +151,7 @@ public final class OutboxDispatcher {
      * {@link Outbox#admit}).
      */
     private void sendHanded(TargetDefinition target, List<OutboxHandoff.Claimed> handed) throws Exception {
-        Instant fresh = Instant.now().plus(lease.dividedBy(2));
+        Instant fresh = clock.instant().plus(lease.dividedBy(2));
         List<Outbox.Row> rows = new ArrayList<>(handed.size());
         List<Outbox.Row> stale = new ArrayList<>();
         for (OutboxHandoff.Claimed c : handed) {
@@ -268,11 +268,12 @@ public final class OutboxDispatcher {
             exchange.setVariable("partitionKey", row.vendor() + ":" + row.verificationId());
             exchange.getMessage().setBody(row.payload());
         });
-        Outcome outcome = Outcome.of(result);
+        Instant answered = clock.instant();
+        Outcome outcome = Outcome.of(result, answered);
         long ms = (System.nanoTime() - started) / 1_000_000;
         int attempt = row.attempts() + 1;
         metrics.attempt(target.name(), outcome.kind == Kind.RETRY
-                && target.retry().nextAttempt(attempt, row.createdAt(), Instant.now(), null) == null ? "dead"
+                && target.retry().nextAttempt(attempt, row.createdAt(), answered, null) == null ? "dead"
                 : outcome.kind.name().toLowerCase());
         switch (outcome.kind) {
             case DELIVERED -> {
@@ -285,7 +286,7 @@ public final class OutboxDispatcher {
                 // rows back and is sent first once the target is enabled. Disable first: once the claim is cleared,
                 // no claim may take the row (nor any other of the target) before the target reads disabled.
                 gone.set(true);
-                outbox.disableTarget(target.name(), "receiver answered 410 Gone at " + Instant.now());
+                outbox.disableTarget(target.name(), "receiver answered 410 Gone at " + answered);
                 settled(outbox.waitForTarget(row.id(), instance, outcome.status, "target disabled: 410 Gone"), target, row);
                 LOG.warn("target={} event={} outcome=gone: target disabled, its deliveries wait until it is enabled again"
                         + " (POST /api/targets/{}/enable)", target.name(), row.eventId(), target.name());
@@ -296,7 +297,7 @@ public final class OutboxDispatcher {
                         row.eventId(), attempt, outcome.status, outcome.error);
             }
             case RETRY -> {
-                Instant next = target.retry().nextAttempt(attempt, row.createdAt(), Instant.now(), outcome.retryAfter);
+                Instant next = target.retry().nextAttempt(attempt, row.createdAt(), answered, outcome.retryAfter);
                 if (next == null) {
                     settled(outbox.dead(row.id(), instance, outcome.status, outcome.error), target, row);
                     LOG.warn("target={} event={} outcome=dead attempt={} status={} error={} (attempts or age exhausted)",
@@ -372,7 +373,7 @@ public final class OutboxDispatcher {
             this.retryAfter = retryAfter;
         }
 
-        static Outcome of(Exchange result) {
+        static Outcome of(Exchange result, Instant now) {
             Exception failure = result.getException();
             if (failure != null) {
                 return new Outcome(Kind.RETRY, null, describe(failure), null);
@@ -386,12 +387,13 @@ public final class OutboxDispatcher {
                 return new Outcome(Kind.GONE, status, error, null);
             }
             if (status == 408 || status == 425 || status == 429 || status >= 500) {
-                return new Outcome(Kind.RETRY, status, error, retryAfter(result.getMessage().getHeader("Retry-After", String.class)));
+                return new Outcome(Kind.RETRY, status, error, retryAfter(result.getMessage().getHeader("Retry-After", String.class), now));
             }
             return new Outcome(Kind.REFUSED, status, error, null);
         }
 
-        static Duration retryAfter(String value) {
+        /** Retry-After in seconds or as an HTTP date ({@code now} is the time the answer came). */
+        static Duration retryAfter(String value, Instant now) {
             if (value == null || value.isBlank()) {
                 return null;
             }
@@ -399,7 +401,7 @@ public final class OutboxDispatcher {
                 return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
             } catch (NumberFormatException e) {
                 try {
-                    Duration until = Duration.between(Instant.now(),
+                    Duration until = Duration.between(now,
                             ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
                     return until.isNegative() ? Duration.ZERO : until;
                 } catch (RuntimeException ignored) {

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -33,14 +34,16 @@ public final class EventStore implements AutoCloseable {
     }
 
     private final DataSource dataSource;
+    private final Clock clock;
     private final ObjectMapper json;
     private final Targets targets;
     private final OutboxHandoff handoff;
     private final GroupCommit<Serialized, Boolean> writer;
 
-    public EventStore(DataSource dataSource, ObjectMapper json, Targets targets, OutboxHandoff handoff, int maxBatch,
-                      Duration wait) {
+    public EventStore(DataSource dataSource, Clock clock, ObjectMapper json, Targets targets, OutboxHandoff handoff,
+                      int maxBatch, Duration wait) {
         this.dataSource = dataSource;
+        this.clock = clock;
         this.json = json;
         this.targets = targets;
         this.handoff = handoff;
@@ -161,7 +164,7 @@ public final class EventStore implements AutoCloseable {
         if (matching.isEmpty()) {
             return List.of();
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Instant until = now.plus(handoff.lease());
         boolean[] claimedBy = new boolean[matching.size()];
         try (PreparedStatement s = c.prepareStatement(
@@ -210,10 +213,10 @@ public final class EventStore implements AutoCloseable {
         }
     }
 
-    private static void markProcessed(Connection c, long inboxId) throws SQLException {
+    private void markProcessed(Connection c, long inboxId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "update inbox set processed_at = ?, last_error = null where id = ? and processed_at is null")) {
-            s.setObject(1, utc(Instant.now()));
+            s.setObject(1, utc(clock.instant()));
             s.setLong(2, inboxId);
             s.executeUpdate();
         }
@@ -223,8 +226,8 @@ public final class EventStore implements AutoCloseable {
      * @param occurredAt the event's time, null when unknown (it then ranks oldest for the status)
      * @param seenAt     the event's time, or when it was received: for the first and last event times
      */
-    private static void moveState(Connection c, VerificationEvent e, Instant occurredAt, Instant seenAt) throws SQLException {
-        Instant now = Instant.now();
+    private void moveState(Connection c, VerificationEvent e, Instant occurredAt, Instant seenAt) throws SQLException {
+        Instant now = clock.instant();
         try (PreparedStatement select = c.prepareStatement(
                 "select status, status_at, status_rank, first_event_at, last_event_at from verification_state"
                         + " where vendor = ? and verification_id = ? for update")) {
