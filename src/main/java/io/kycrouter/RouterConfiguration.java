@@ -18,6 +18,10 @@ import io.kycrouter.notify.NotifyTransport;
 import io.kycrouter.observe.DatabaseHealthCheck;
 import io.kycrouter.observe.RouterMetrics;
 import io.kycrouter.notify.Outbox;
+import io.kycrouter.notify.OutboxClaims;
+import io.kycrouter.notify.OutboxDepth;
+import io.kycrouter.notify.OutboxOutcomes;
+import io.kycrouter.notify.TargetSwitch;
 import io.kycrouter.notify.OutboxDispatcher;
 import io.kycrouter.notify.OutboxHandoff;
 import io.kycrouter.notify.Targets;
@@ -81,13 +85,17 @@ public class RouterConfiguration implements CamelConfiguration {
         EventStore events = new EventStore(dataSource, clock, new ObjectMapper(), targets, handoff, maxBatch, commitWait);
         onStop(context, events::close);
         int recoveryMaxAttempts = (int) kyc.number("inbox.recovery-max-attempts", 20);
-        Outbox outbox = new Outbox(dataSource, clock, recoveryMaxAttempts, maxBatch, commitWait);
-        onStop(context, outbox::close);
+        TargetSwitch targetSwitch = new TargetSwitch(dataSource, clock);
+        OutboxClaims claims = new OutboxClaims(dataSource, clock, recoveryMaxAttempts);
+        OutboxOutcomes outcomes = new OutboxOutcomes(dataSource, clock, maxBatch, commitWait);
+        onStop(context, outcomes::close);
+        Outbox outbox = new Outbox(dataSource, clock, targetSwitch);
 
         int workers = Math.max(1, targets.all().size());
         ExecutorService notifyPool = context.getExecutorServiceManager().newThreadPool(this, "kyc-notify", workers, workers);
-        OutboxDispatcher dispatcher = new OutboxDispatcher(context, targets, outbox, handoff, notifyPool, metrics, clock);
-        metrics.outboxGauges(targets, outbox);
+        OutboxDispatcher dispatcher = new OutboxDispatcher(context, targets, claims, outcomes, targetSwitch, handoff,
+                notifyPool, metrics, clock);
+        metrics.outboxGauges(targets, new OutboxDepth(dataSource, clock));
         onStop(context, dispatcher::release); // added after the pool: stopped before it, while the database is open
 
         // The ingress route runs on Vert.x worker threads and each waits for its group commit: the pool bounds how

@@ -22,15 +22,15 @@ final class ClaimRenewal {
 
     private static final Logger LOG = LoggerFactory.getLogger("kyc.notify");
 
-    private final Outbox outbox;
+    private final OutboxClaims claims;
     private final String instance;
     private final Duration lease;
     private final Clock clock;
     /** Per target, the ids of the rows in flight (a set per batch sent, since a target sends one batch at a time). */
     private final Map<String, Set<Long>> held = new ConcurrentHashMap<>();
 
-    ClaimRenewal(Outbox outbox, String instance, Duration lease, Clock clock) {
-        this.outbox = outbox;
+    ClaimRenewal(OutboxClaims claims, String instance, Duration lease, Clock clock) {
+        this.claims = claims;
         this.instance = instance;
         this.lease = lease;
         this.clock = clock;
@@ -41,12 +41,12 @@ final class ClaimRenewal {
         return lease.dividedBy(4);
     }
 
-    void hold(String target, Collection<Outbox.Row> rows) {
+    void hold(String target, Collection<OutboxRow> rows) {
         Set<Long> ids = held.computeIfAbsent(target, t -> ConcurrentHashMap.newKeySet());
         rows.forEach(row -> ids.add(row.id()));
     }
 
-    void drop(String target, Collection<Outbox.Row> rows) {
+    void drop(String target, Collection<OutboxRow> rows) {
         Set<Long> ids = held.get(target);
         if (ids != null) {
             rows.forEach(row -> ids.remove(row.id()));
@@ -65,7 +65,7 @@ final class ClaimRenewal {
                 continue;
             }
             try {
-                outbox.renew(target.getKey(), instance, ids, clock.instant().plus(lease));
+                claims.renew(target.getKey(), instance, ids, clock.instant().plus(lease));
             } catch (RuntimeException e) {
                 LOG.warn("target={} claims of {} deliveries in flight not renewed: {}", target.getKey(), ids.size(), e.getMessage());
             }

@@ -1,6 +1,6 @@
 package io.kycrouter.observe;
 
-import io.kycrouter.notify.Outbox;
+import io.kycrouter.notify.OutboxDepth;
 import io.kycrouter.notify.TargetDefinition;
 import io.kycrouter.notify.Targets;
 import io.micrometer.core.instrument.Counter;
@@ -76,7 +76,7 @@ public final class RouterMetrics {
     }
 
     /** Outbox gauges per target, read from the database at most every few seconds whatever the scrape rate. */
-    public void outboxGauges(Targets targets, Outbox outbox) {
+    public void outboxGauges(Targets targets, OutboxDepth outbox) {
         // gauges hold their object weakly: strongReference, or the snapshot is collected and they read NaN
         OutboxSnapshot snapshot = new OutboxSnapshot(outbox, targets.all().stream().map(TargetDefinition::name).toList(),
                 Duration.ofSeconds(5));
@@ -93,13 +93,13 @@ public final class RouterMetrics {
 
     /** A cached read of the outbox's depth, age and dead letters per target. */
     static final class OutboxSnapshot {
-        private final Outbox outbox;
+        private final OutboxDepth outbox;
         private final java.util.List<String> targets;
         private final long maxAgeNanos;
         private volatile Map<String, long[]> values = Map.of();
         private volatile long readAt;
 
-        OutboxSnapshot(Outbox outbox, java.util.List<String> targets, Duration maxAge) {
+        OutboxSnapshot(OutboxDepth outbox, java.util.List<String> targets, Duration maxAge) {
             this.outbox = outbox;
             this.targets = targets;
             this.maxAgeNanos = maxAge.toNanos();

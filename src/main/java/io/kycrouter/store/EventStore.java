@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kycrouter.canonical.CanonicalStatus;
 import io.kycrouter.canonical.VerificationEvent;
-import io.kycrouter.notify.Outbox;
+import io.kycrouter.notify.OutboxRow;
 import io.kycrouter.notify.OutboxHandoff;
 import io.kycrouter.notify.TargetDefinition;
 import io.kycrouter.notify.Targets;
@@ -195,7 +195,7 @@ public final class EventStore implements AutoCloseable {
                         throw new SQLException("the outbox insert returned " + i + " keys for " + matching.size() + " rows");
                     }
                     if (claimedBy[i]) {
-                        claimed.add(new OutboxHandoff.Claimed(new Outbox.Row(keys.getLong(1), event.eventId(),
+                        claimed.add(new OutboxHandoff.Claimed(new OutboxRow(keys.getLong(1), event.eventId(),
                                 matching.get(i).name(), event.vendor(), event.verificationId(), order, 0, now, payload), until));
                     }
                 }

@@ -13,7 +13,7 @@ class OutboxHandoffTest {
     static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
     static OutboxHandoff.Claimed row(long id, String target) {
-        return new OutboxHandoff.Claimed(new Outbox.Row(id, "e" + id, target, "didit", "v" + id, id, 0, NOW, "{}"),
+        return new OutboxHandoff.Claimed(new OutboxRow(id, "e" + id, target, "didit", "v" + id, id, 0, NOW, "{}"),
                 NOW.plusSeconds(60));
     }
 
