@@ -20,6 +20,7 @@ import io.kycrouter.observe.RouterMetrics;
 import io.kycrouter.notify.Outbox;
 import io.kycrouter.notify.OutboxClaims;
 import io.kycrouter.notify.OutboxDepth;
+import io.kycrouter.notify.OutboxEnqueue;
 import io.kycrouter.notify.OutboxOutcomes;
 import io.kycrouter.notify.TargetSwitch;
 import io.kycrouter.notify.OutboxDispatcher;
@@ -82,7 +83,8 @@ public class RouterConfiguration implements CamelConfiguration {
         // outbox rows claimed as they are written and handed to the dispatcher in memory (kyc.notify.handoff-capacity)
         OutboxHandoff handoff = new OutboxHandoff(Duration.ofMillis(kyc.number("notify.claim-lease-ms", 60_000)),
                 (int) kyc.number("notify.handoff-capacity", 2_000));
-        EventStore events = new EventStore(dataSource, clock, new ObjectMapper(), targets, handoff, maxBatch, commitWait);
+        EventStore events = new EventStore(dataSource, clock, new ObjectMapper(), new OutboxEnqueue(targets, handoff, clock),
+                maxBatch, commitWait);
         onStop(context, events::close);
         int recoveryMaxAttempts = (int) kyc.number("inbox.recovery-max-attempts", 20);
         TargetSwitch targetSwitch = new TargetSwitch(dataSource, clock);
@@ -105,7 +107,7 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("dataSource", dataSource);
         context.getRegistry().bind("vendorRegistry", vendors);
         // the ingress stores each delivery with its event (group commit); stopped before the dispatcher and the pool
-        Intake intake = new Intake(dataSource, inbox, events, clock, handoff, dispatcher::dispatch, maxBatch, commitWait);
+        Intake intake = new Intake(dataSource, inbox, events, clock, dispatcher::dispatch, maxBatch, commitWait);
         onStop(context, intake::close);
         VendorAuthenticator authenticator = new VendorAuthenticator(clock, vendors.devAcceptUnauthenticated());
         context.getRegistry().bind("ingress", new Ingress(vendors, authenticator, intake, json, clock, metrics));

@@ -1,6 +1,5 @@
 package io.kycrouter.notify;
 
-import io.kycrouter.observe.RouterMetrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -49,13 +48,13 @@ public final class OutboxDispatcher {
     private final Map<String, ExecutorService> pools = new ConcurrentHashMap<>();
     private volatile ProducerTemplate producer;
 
-    private final RouterMetrics metrics;
+    private final AttemptMetrics metrics;
     private final Clock clock;
     private final ClaimRenewal renewal;
     private final ScheduledExecutorService renewer;
 
     public OutboxDispatcher(CamelContext context, Targets targets, OutboxClaims claims, OutboxOutcomes outcomes,
-                            TargetSwitch targetSwitch, OutboxHandoff handoff, ExecutorService workers, RouterMetrics metrics,
+                            TargetSwitch targetSwitch, OutboxHandoff handoff, ExecutorService workers, AttemptMetrics metrics,
                             Clock clock) {
         this.metrics = metrics;
         this.context = context;

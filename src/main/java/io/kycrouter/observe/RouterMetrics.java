@@ -1,5 +1,6 @@
 package io.kycrouter.observe;
 
+import io.kycrouter.notify.AttemptMetrics;
 import io.kycrouter.notify.OutboxDepth;
 import io.kycrouter.notify.TargetDefinition;
 import io.kycrouter.notify.Targets;
@@ -26,7 +27,7 @@ import java.util.function.Supplier;
  * </ul>
  * Vendor and target tags only take configured names, so a sender cannot blow up the series count.
  */
-public final class RouterMetrics {
+public final class RouterMetrics implements AttemptMetrics {
 
     private final MeterRegistry registry;
     private final Set<String> vendors;
@@ -69,6 +70,7 @@ public final class RouterMetrics {
                 .register(registry);
     }
 
+    @Override
     public void attempt(String target, String outcome) {
         counters.computeIfAbsent("n|" + target + "|" + outcome, k -> Counter.builder("kyc.notify.attempts")
                 .description("Outbound delivery attempts, by target and outcome")
