@@ -33,6 +33,7 @@ import io.kycrouter.store.Inbox;
 import io.kycrouter.store.InboxRecovery;
 import io.kycrouter.store.Intake;
 import io.kycrouter.store.Retention;
+import io.kycrouter.store.StoreEventRecorder;
 import io.kycrouter.vendors.Settings;
 import io.kycrouter.vendors.VendorRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -111,7 +112,7 @@ public class RouterConfiguration implements CamelConfiguration {
         onStop(context, intake::close);
         VendorAuthenticator authenticator = new VendorAuthenticator(clock, vendors.devAcceptUnauthenticated());
         context.getRegistry().bind("ingress", new Ingress(vendors, authenticator, intake, json, clock, metrics));
-        context.getRegistry().bind("canonical", new Canonicalizer(events, inbox, dispatcher::poll,
+        context.getRegistry().bind("canonical", new Canonicalizer(new StoreEventRecorder(events, inbox), dispatcher::poll,
                 UserReferences.load(kyc, vendors.names())));
         context.getRegistry().bind("inboxRecovery", new InboxRecovery(inbox, json, clock,
                 Duration.ofMillis(kyc.number("inbox.recovery-grace-ms", 30_000)),
