@@ -19,6 +19,11 @@ import io.kycrouter.notify.NotifyTransport;
 import io.kycrouter.observe.DatabaseHealthCheck;
 import io.kycrouter.observe.RouterMetrics;
 import io.kycrouter.notify.Outbox;
+import io.kycrouter.notify.OutboxClaims;
+import io.kycrouter.notify.OutboxDepth;
+import io.kycrouter.notify.OutboxEnqueue;
+import io.kycrouter.notify.OutboxOutcomes;
+import io.kycrouter.notify.TargetSwitch;
 import io.kycrouter.notify.OutboxDispatcher;
 import io.kycrouter.notify.OutboxHandoff;
 import io.kycrouter.notify.TargetRoutes;
@@ -30,6 +35,7 @@ import io.kycrouter.store.Inbox;
 import io.kycrouter.store.InboxRecovery;
 import io.kycrouter.store.Intake;
 import io.kycrouter.store.Retention;
+import io.kycrouter.store.StoreEventRecorder;
 import io.kycrouter.vendors.Settings;
 import io.kycrouter.vendors.VendorRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -80,16 +86,21 @@ public class RouterConfiguration implements CamelConfiguration {
         // outbox rows claimed as they are written and handed to the dispatcher in memory (kyc.notify.handoff-capacity)
         OutboxHandoff handoff = new OutboxHandoff(Duration.ofMillis(kyc.number("notify.claim-lease-ms", 60_000)),
                 (int) kyc.number("notify.handoff-capacity", 2_000));
-        EventStore events = new EventStore(dataSource, new ObjectMapper(), targets, handoff, maxBatch, commitWait);
+        EventStore events = new EventStore(dataSource, clock, new ObjectMapper(), new OutboxEnqueue(targets, handoff, clock),
+                maxBatch, commitWait);
         onStop(context, events::close);
         int recoveryMaxAttempts = (int) kyc.number("inbox.recovery-max-attempts", 20);
-        Outbox outbox = new Outbox(dataSource, recoveryMaxAttempts, maxBatch, commitWait);
-        onStop(context, outbox::close);
+        TargetSwitch targetSwitch = new TargetSwitch(dataSource, clock);
+        OutboxClaims claims = new OutboxClaims(dataSource, clock, recoveryMaxAttempts);
+        OutboxOutcomes outcomes = new OutboxOutcomes(dataSource, clock, maxBatch, commitWait);
+        onStop(context, outcomes::close);
+        Outbox outbox = new Outbox(dataSource, clock, targetSwitch);
 
         int workers = Math.max(1, targets.all().size());
         ExecutorService notifyPool = context.getExecutorServiceManager().newThreadPool(this, "kyc-notify", workers, workers);
-        OutboxDispatcher dispatcher = new OutboxDispatcher(context, targets, outbox, handoff, notifyPool, metrics);
-        metrics.outboxGauges(targets, outbox);
+        OutboxDispatcher dispatcher = new OutboxDispatcher(context, targets, claims, outcomes, targetSwitch, handoff,
+                notifyPool, metrics, clock);
+        metrics.outboxGauges(targets, new OutboxDepth(dataSource, clock));
         onStop(context, dispatcher::release); // added after the pool: stopped before it, while the database is open
 
         // The ingress route runs on Vert.x worker threads and each waits for its group commit: the pool bounds how
@@ -99,11 +110,11 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("dataSource", dataSource);
         context.getRegistry().bind("vendorRegistry", vendors);
         // the ingress stores each delivery with its event (group commit); stopped before the dispatcher and the pool
-        Intake intake = new Intake(dataSource, inbox, events, clock, handoff, dispatcher::dispatch, maxBatch, commitWait);
+        Intake intake = new Intake(dataSource, inbox, events, clock, dispatcher::dispatch, maxBatch, commitWait);
         onStop(context, intake::close);
         VendorAuthenticator authenticator = new VendorAuthenticator(clock, vendors.devAcceptUnauthenticated());
         context.getRegistry().bind("ingress", new Ingress(vendors, authenticator, intake, json, clock, metrics));
-        context.getRegistry().bind("canonical", new Canonicalizer(events, inbox, dispatcher::poll,
+        context.getRegistry().bind("canonical", new Canonicalizer(new StoreEventRecorder(events, inbox), dispatcher::poll,
                 UserReferences.load(kyc, vendors.names())));
         context.getRegistry().bind("inboxRecovery", new InboxRecovery(inbox, json, clock,
                 Duration.ofMillis(kyc.number("inbox.recovery-grace-ms", 30_000)),

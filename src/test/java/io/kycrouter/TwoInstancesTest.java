@@ -16,6 +16,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,11 +43,18 @@ class TwoInstancesTest {
     RouterProcess a;
     RouterProcess b;
 
+    /** A claim lease short enough for a test to outlive it (production keeps its claims a minute). */
+    static final String SHORT_LEASE = "kyc.notify.claim-lease-ms = 3000\n";
+
     @BeforeEach
     void start() throws Exception {
         dir = RunningRouter.tempDir("two");
         db = ServerDatabase.start(dir);
         receiver = TestReceiver.start();
+    }
+
+    /** Starts both instances on the shipped configuration, one webhook target, and {@code extra} settings. */
+    void startInstances(String extra) throws Exception {
         Path config = dir.resolve("application.properties");
         Files.writeString(config, Files.readString(Path.of("config/application.properties"))
                 + "\nkyc.notify.targets = crm\n"
@@ -53,7 +63,7 @@ class TwoInstancesTest {
                 + "kyc.notify.target.crm.secret = two-instances-notify-secret-24b\n"
                 + "kyc.notify.target.crm.read-timeout-ms = 60000\n"
                 + "kyc.notify.poll-period-ms = 50\n"
-                + "kyc.notify.claim-lease-ms = 3000\n");
+                + extra);
         Map<String, String> env = new HashMap<>();
         env.put("KYC_CONFIG", config.toString());
         env.put("KYC_DB_URL", db.url());
@@ -92,6 +102,7 @@ class TwoInstancesTest {
 
     @Test
     void sameWebhookToBothInstancesAtOnceIsStoredOnceAndEachEventNotifiedOnce() throws Exception {
+        startInstances(""); // the production claim lease
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             int events = 12;
@@ -134,6 +145,7 @@ class TwoInstancesTest {
 
     @Test
     void aKilledInstancesClaimIsTakenOverAfterItsLease() throws Exception {
+        startInstances(SHORT_LEASE); // the survivor waits out the lease: the production minute would outlast the test's waits
         receiver.block();
         byte[] body = didit("kill-1", "Declined", 1_727_681_999L);
         assertThat(a.post("/webhooks/didit", body, Signer.diditRaw(body)).statusCode()).isEqualTo(200);
@@ -163,6 +175,56 @@ class TwoInstancesTest {
             a = null;
         } else {
             b = null;
+        }
+    }
+
+    @Test
+    void aSendThatOutlivesTheLeaseKeepsItsClaimAndIsNotSentByTheOtherInstance() throws Exception {
+        startInstances(SHORT_LEASE);
+        Duration lease = Duration.ofMillis(3000);
+        receiver.block(); // the receiver holds the request far longer than the lease
+        byte[] body = didit("slow-1", "Approved", 1_727_682_001L);
+        assertThat(a.post("/webhooks/didit", body, Signer.diditRaw(body)).statusCode()).isEqualTo(200);
+        awaitTrue(() -> inFlight() == 1, "the first attempt in flight");
+        String holder = claimHolder();
+        Instant firstUntil = claimedUntil();
+        // the claim is still held, renewed, a second after the lease it was taken with ran out (the other instance
+        // polls every 50 ms); or, as before the renewal, the other instance sent the event a second time
+        awaitTrue(() -> inFlight() > 1 || renewedPast(firstUntil.plus(lease).plusSeconds(1)),
+                "the claim renewed past its first lease, or a second attempt");
+        assertThat(inFlight()).as("attempts in flight at the receiver").isEqualTo(1);
+        assertThat(claimHolder()).isEqualTo(holder);
+        receiver.release();
+        awaitTrue(() -> {
+            try {
+                return count("select count(*) from outbox where state = 'delivered'") == 1;
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the slow attempt recorded delivered");
+        assertThat(receiver.requests()).hasSize(1);
+        assertThat(occurrences(a.log(), "outcome=delivered") + occurrences(b.log(), "outcome=delivered")).isEqualTo(1);
+    }
+
+    int inFlight() {
+        List<Integer> held = receiver.pendingRequests();
+        return held.isEmpty() ? 0 : held.get(0);
+    }
+
+    boolean renewedPast(Instant until) {
+        try {
+            Instant now = claimedUntil();
+            return now != null && now.isAfter(until);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    Instant claimedUntil() throws Exception {
+        try (Connection c = db.connect();
+             PreparedStatement s = c.prepareStatement("select claimed_until from outbox where claimed_by is not null");
+             ResultSet rs = s.executeQuery()) {
+            return rs.next() ? rs.getObject(1, OffsetDateTime.class).toInstant() : null;
         }
     }
 

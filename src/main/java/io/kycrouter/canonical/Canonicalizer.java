@@ -1,7 +1,5 @@
 package io.kycrouter.canonical;
 
-import io.kycrouter.store.EventStore;
-import io.kycrouter.store.Inbox;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +15,7 @@ public final class Canonicalizer {
     private static final Logger UNMAPPED = LoggerFactory.getLogger("kyc.vendor");
 
     private final CanonicalEventBuilder builder;
-    private final EventStore events;
-    private final Inbox inbox;
+    private final EventRecorder events;
 
     private final Runnable afterAppend;
 
@@ -26,10 +23,9 @@ public final class Canonicalizer {
      * @param afterAppend run after a new event was stored (wakes the outbox dispatcher)
      * @param userReferences how each vendor's externalUserId is carried (plain or keyed hash)
      */
-    public Canonicalizer(EventStore events, Inbox inbox, Runnable afterAppend, UserReferences userReferences) {
+    public Canonicalizer(EventRecorder events, Runnable afterAppend, UserReferences userReferences) {
         this.builder = new CanonicalEventBuilder(userReferences);
         this.events = events;
-        this.inbox = inbox;
         this.afterAppend = afterAppend;
     }
 
@@ -55,13 +51,13 @@ public final class Canonicalizer {
     public void failed(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Object inboxId = exchange.getVariable("inboxId");
-        boolean permanent = Inbox.permanent(cause);
-        String error = Inbox.describe(cause);
+        boolean permanent = events.permanent(cause);
+        String error = events.describe(cause);
         LOG.warn("vendor={} key={} inbox={} canonical mapping failed, {}: {}", exchange.getVariable("vendor"),
                 printable(String.valueOf(exchange.getVariable("eventKey")), 200), inboxId, permanent ? "parked for an operator" : "will retry",
                 printable(error, 300));
         if (inboxId instanceof Number id) {
-            inbox.recordFailure(id.longValue(), error, permanent);
+            events.recordFailure(id.longValue(), error, permanent);
         }
     }
 
@@ -71,7 +67,7 @@ public final class Canonicalizer {
      */
     public void unmappable(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String error = Inbox.describe(cause);
+        String error = events.describe(cause);
         exchange.removeVariable("event");
         exchange.setVariable("mappingError", error);
         LOG.warn("vendor={} key={} canonical mapping failed, parked for an operator: {}", exchange.getVariable("vendor"),

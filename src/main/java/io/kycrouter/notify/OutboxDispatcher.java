@@ -1,6 +1,5 @@
 package io.kycrouter.notify;
 
-import io.kycrouter.observe.RouterMetrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -9,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -34,7 +36,9 @@ public final class OutboxDispatcher {
 
     private final CamelContext context;
     private final Targets targets;
-    private final Outbox outbox;
+    private final OutboxClaims claims;
+    private final OutboxOutcomes outcomes;
+    private final TargetSwitch targetSwitch;
     private final ExecutorService workers;
     private final Duration lease;
     private final OutboxHandoff handoff;
@@ -44,27 +48,31 @@ public final class OutboxDispatcher {
     private final Map<String, ExecutorService> pools = new ConcurrentHashMap<>();
     private volatile ProducerTemplate producer;
 
-    private final RouterMetrics metrics;
+    private final AttemptMetrics metrics;
+    private final Clock clock;
+    private final ClaimRenewal renewal;
+    private final ScheduledExecutorService renewer;
 
-    public OutboxDispatcher(CamelContext context, Targets targets, Outbox outbox, OutboxHandoff handoff,
-                            ExecutorService workers, RouterMetrics metrics) {
+    public OutboxDispatcher(CamelContext context, Targets targets, OutboxClaims claims, OutboxOutcomes outcomes,
+                            TargetSwitch targetSwitch, OutboxHandoff handoff, ExecutorService workers, AttemptMetrics metrics,
+                            Clock clock) {
         this.metrics = metrics;
         this.context = context;
         this.targets = targets;
-        this.outbox = outbox;
+        this.claims = claims;
+        this.outcomes = outcomes;
+        this.targetSwitch = targetSwitch;
         this.handoff = handoff;
         this.instance = handoff.instance();
         this.workers = workers;
         this.lease = handoff.lease();
-        LOG.info("outbox dispatcher instance {} (claims last {} s)", instance, lease.toSeconds());
-        for (TargetDefinition target : targets.all()) {
-            Duration attempt = target.connectTimeout().plus(target.readTimeout());
-            if (target.type() == TargetDefinition.Type.HTTP && lease.compareTo(attempt) <= 0) {
-                LOG.warn("target={} an attempt may last {} ms (connect + read timeout), longer than the claim lease of {} ms:"
-                        + " another instance may send the same event meanwhile; raise kyc.notify.claim-lease-ms",
-                        target.name(), attempt.toMillis(), lease.toMillis());
-            }
-        }
+        this.clock = clock;
+        this.renewal = new ClaimRenewal(claims, instance, lease, clock);
+        // the claims of attempts in flight are renewed on a thread of their own: a worker waits on its receiver
+        this.renewer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "kyc-notify-claims");
+        long period = Math.max(1, renewal.period().toMillis());
+        renewer.scheduleWithFixedDelay(renewal::renew, period, period, TimeUnit.MILLISECONDS);
+        LOG.info("outbox dispatcher instance {} (claims last {} s, renewed while their attempts run)", instance, lease.toSeconds());
     }
 
     /**
@@ -123,7 +131,7 @@ public final class OutboxDispatcher {
         while (context.getStatus().isStarted()) {
             boolean worked = false;
             if (pollDue.getAndSet(false)) {
-                List<Outbox.Row> claimed = outbox.claim(target, instance, lease, target.batchSize());
+                List<OutboxRow> claimed = claims.claim(target, instance, lease, target.batchSize());
                 if (claimed.size() == target.batchSize()) {
                     pollDue.set(true); // a full batch: more may be due, go on without waiting for the next tick
                 }
@@ -144,20 +152,20 @@ public final class OutboxDispatcher {
     /**
      * Rows claimed when they were written. One that waited past half its lease is given back rather than sent
      * (another instance may take it once the lease ends); the others are sent once admitted (see
-     * {@link Outbox#admit}).
+     * {@link OutboxClaims#admit}).
      */
     private void sendHanded(TargetDefinition target, List<OutboxHandoff.Claimed> handed) throws Exception {
-        Instant fresh = Instant.now().plus(lease.dividedBy(2));
-        List<Outbox.Row> rows = new ArrayList<>(handed.size());
-        List<Outbox.Row> stale = new ArrayList<>();
+        Instant fresh = clock.instant().plus(lease.dividedBy(2));
+        List<OutboxRow> rows = new ArrayList<>(handed.size());
+        List<OutboxRow> stale = new ArrayList<>();
         for (OutboxHandoff.Claimed c : handed) {
             (c.claimedUntil().isAfter(fresh) ? rows : stale).add(c.row());
         }
         if (!stale.isEmpty()) {
-            outbox.giveBack(instance, stale);
+            claims.giveBack(instance, stale);
             pollDue(target).set(true);
         }
-        List<Outbox.Row> admitted = outbox.admit(target, instance, rows);
+        List<OutboxRow> admitted = claims.admit(target, instance, rows);
         if (admitted.size() < rows.size()) {
             pollDue(target).set(true); // given back: the claim query takes them in turn
         }
@@ -172,11 +180,20 @@ public final class OutboxDispatcher {
      * Delivers claimed rows with up to {@code concurrency} requests in flight: different verifications in
      * parallel, one verification's rows one after the other, in event order.
      */
-    private void send(TargetDefinition target, List<Outbox.Row> rows) throws Exception {
+    private void send(TargetDefinition target, List<OutboxRow> rows) throws Exception {
         if (rows.isEmpty()) {
             return;
         }
-        Map<String, List<Outbox.Row>> byVerification = Outbox.Row.byVerification(rows);
+        renewal.hold(target.name(), rows); // their claims must outlive the attempts, however slow the receiver
+        try {
+            sendHeld(target, rows);
+        } finally {
+            renewal.drop(target.name(), rows);
+        }
+    }
+
+    private void sendHeld(TargetDefinition target, List<OutboxRow> rows) throws Exception {
+        Map<String, List<OutboxRow>> byVerification = OutboxRow.byVerification(rows);
         ExecutorService pool = pools.computeIfAbsent(target.name(), name -> context.getExecutorServiceManager()
                 .newThreadPool(this, "kyc-notify-" + name, target.concurrency(), target.concurrency()));
         // A row the receiver took is recorded delivered later, with the rest of the batch in one transaction (one
@@ -184,12 +201,12 @@ public final class OutboxDispatcher {
         // recorded: a crash can never make the receiver see an older event again after a newer one.
         AtomicBoolean gone = new AtomicBoolean(); // a receiver of this batch answered 410: the target is off
         List<Future<Unrecorded>> running = new ArrayList<>();
-        for (List<Outbox.Row> verification : byVerification.values()) {
+        for (List<OutboxRow> verification : byVerification.values()) {
             running.add(pool.submit(() -> {
                 Unrecorded previous = null;
                 for (int i = 0; i < verification.size(); i++) {
                     if (previous != null) {
-                        settled(outbox.delivered(previous.row().id(), previous.status()), target, previous.row());
+                        settled(outcomes.delivered(previous.row().id(), previous.status()), target, previous.row());
                         previous = null;
                     }
                     if (!context.getStatus().isStarted()) {
@@ -198,7 +215,7 @@ public final class OutboxDispatcher {
                     if (gone.get()) {
                         // the target was switched off while this batch was sent: nothing more goes to it; the rows
                         // wait for the claim query, which takes none until the target is enabled again
-                        outbox.giveBack(instance, verification.subList(i, verification.size()));
+                        claims.giveBack(instance, verification.subList(i, verification.size()));
                         pollDue(target).set(true);
                         break;
                     }
@@ -207,7 +224,7 @@ public final class OutboxDispatcher {
                         // not delivered (to be retried, dead, or waiting with a gone target): the verification's
                         // later rows may not overtake it; given back, the claim query takes them in turn (only a
                         // handed-over batch holds several rows of one verification for an ordered target)
-                        outbox.giveBack(instance, verification.subList(i + 1, verification.size()));
+                        claims.giveBack(instance, verification.subList(i + 1, verification.size()));
                         pollDue(target).set(true);
                         break;
                     }
@@ -228,8 +245,8 @@ public final class OutboxDispatcher {
             }
         }
         if (!unrecorded.isEmpty()) {
-            List<Boolean> written = outbox.deliveredAll(unrecorded.stream()
-                    .map(d -> new Outbox.Delivered(d.row().id(), d.status())).toList());
+            List<Boolean> written = outcomes.deliveredAll(unrecorded.stream()
+                    .map(d -> new OutboxOutcomes.Delivered(d.row().id(), d.status())).toList());
             for (int i = 0; i < unrecorded.size(); i++) {
                 settled(written.get(i), target, unrecorded.get(i).row());
             }
@@ -240,14 +257,14 @@ public final class OutboxDispatcher {
     }
 
     /** A row its receiver took (2xx), not yet recorded in the outbox. */
-    record Unrecorded(Outbox.Row row, Integer status) {
+    record Unrecorded(OutboxRow row, Integer status) {
     }
 
     /**
      * One attempt. A 2xx is returned for the caller to record (with others, in one transaction); every other
      * outcome is recorded before it returns null. A 410 also sets {@code gone}.
      */
-    Unrecorded deliver(TargetDefinition target, Outbox.Row row, AtomicBoolean gone) {
+    Unrecorded deliver(TargetDefinition target, OutboxRow row, AtomicBoolean gone) {
         long started = System.nanoTime();
         Exchange result = producer().send("direct:notify-" + target.type().name().toLowerCase(), exchange -> {
             exchange.setVariable("target", target);
@@ -255,11 +272,12 @@ public final class OutboxDispatcher {
             exchange.setVariable("partitionKey", row.vendor() + ":" + row.verificationId());
             exchange.getMessage().setBody(row.payload());
         });
-        Outcome outcome = Outcome.of(result);
+        Instant answered = clock.instant();
+        Outcome outcome = Outcome.of(result, answered);
         long ms = (System.nanoTime() - started) / 1_000_000;
         int attempt = row.attempts() + 1;
         metrics.attempt(target.name(), outcome.kind == Kind.RETRY
-                && target.retry().nextAttempt(attempt, row.createdAt(), Instant.now(), null) == null ? "dead"
+                && target.retry().nextAttempt(attempt, row.createdAt(), answered, null) == null ? "dead"
                 : outcome.kind.name().toLowerCase());
         switch (outcome.kind) {
             case DELIVERED -> {
@@ -272,24 +290,24 @@ public final class OutboxDispatcher {
                 // rows back and is sent first once the target is enabled. Disable first: once the claim is cleared,
                 // no claim may take the row (nor any other of the target) before the target reads disabled.
                 gone.set(true);
-                outbox.disableTarget(target.name(), "receiver answered 410 Gone at " + Instant.now());
-                settled(outbox.waitForTarget(row.id(), instance, outcome.status, "target disabled: 410 Gone"), target, row);
+                targetSwitch.disableTarget(target.name(), "receiver answered 410 Gone at " + answered);
+                settled(outcomes.waitForTarget(row.id(), instance, outcome.status, "target disabled: 410 Gone"), target, row);
                 LOG.warn("target={} event={} outcome=gone: target disabled, its deliveries wait until it is enabled again"
                         + " (POST /api/targets/{}/enable)", target.name(), row.eventId(), target.name());
             }
             case REFUSED -> {
-                settled(outbox.dead(row.id(), instance, outcome.status, outcome.error), target, row);
+                settled(outcomes.dead(row.id(), instance, outcome.status, outcome.error), target, row);
                 LOG.warn("target={} event={} outcome=dead attempt={} status={} error={} (4xx: not retried)", target.name(),
                         row.eventId(), attempt, outcome.status, outcome.error);
             }
             case RETRY -> {
-                Instant next = target.retry().nextAttempt(attempt, row.createdAt(), Instant.now(), outcome.retryAfter);
+                Instant next = target.retry().nextAttempt(attempt, row.createdAt(), answered, outcome.retryAfter);
                 if (next == null) {
-                    settled(outbox.dead(row.id(), instance, outcome.status, outcome.error), target, row);
+                    settled(outcomes.dead(row.id(), instance, outcome.status, outcome.error), target, row);
                     LOG.warn("target={} event={} outcome=dead attempt={} status={} error={} (attempts or age exhausted)",
                             target.name(), row.eventId(), attempt, outcome.status, outcome.error);
                 } else {
-                    settled(outbox.retryAt(row.id(), instance, next, outcome.status, outcome.error), target, row);
+                    settled(outcomes.retryAt(row.id(), instance, next, outcome.status, outcome.error), target, row);
                     LOG.info("target={} event={} outcome=retry attempt={} status={} error={} next={}", target.name(),
                             row.eventId(), attempt, outcome.status, outcome.error, next);
                 }
@@ -299,10 +317,10 @@ public final class OutboxDispatcher {
     }
 
     /** A late outcome (the claim lapsed and the row moved on) is not written over the newer state: say so. */
-    private static void settled(boolean written, TargetDefinition target, Outbox.Row row) {
+    private static void settled(boolean written, TargetDefinition target, OutboxRow row) {
         if (!written) {
-            LOG.warn("target={} event={} outcome not recorded: the claim lapsed before the attempt ended (raise"
-                    + " kyc.notify.claim-lease-ms above the target's timeouts)", target.name(), row.eventId());
+            LOG.warn("target={} event={} outcome not recorded: the claim lapsed before the attempt ended (its renewal"
+                    + " failed for a whole lease: database unreachable, or this instance stalled)", target.name(), row.eventId());
         }
     }
 
@@ -317,15 +335,16 @@ public final class OutboxDispatcher {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         try {
             for (ExecutorService pool : pools.values()) {
-                pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
-            workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        renewer.shutdownNow(); // the attempts are over: nothing left to keep claimed
         handoff.clear(); // their claims are given back with the others below
         try {
-            outbox.release(instance);
+            claims.release(instance);
         } catch (RuntimeException e) {
             LOG.debug("could not release outbox claims: {}", e.getMessage());
         }
@@ -358,7 +377,7 @@ public final class OutboxDispatcher {
             this.retryAfter = retryAfter;
         }
 
-        static Outcome of(Exchange result) {
+        static Outcome of(Exchange result, Instant now) {
             Exception failure = result.getException();
             if (failure != null) {
                 return new Outcome(Kind.RETRY, null, describe(failure), null);
@@ -372,12 +391,13 @@ public final class OutboxDispatcher {
                 return new Outcome(Kind.GONE, status, error, null);
             }
             if (status == 408 || status == 425 || status == 429 || status >= 500) {
-                return new Outcome(Kind.RETRY, status, error, retryAfter(result.getMessage().getHeader("Retry-After", String.class)));
+                return new Outcome(Kind.RETRY, status, error, retryAfter(result.getMessage().getHeader("Retry-After", String.class), now));
             }
             return new Outcome(Kind.REFUSED, status, error, null);
         }
 
-        static Duration retryAfter(String value) {
+        /** Retry-After in seconds or as an HTTP date ({@code now} is the time the answer came). */
+        static Duration retryAfter(String value, Instant now) {
             if (value == null || value.isBlank()) {
                 return null;
             }
@@ -385,7 +405,7 @@ public final class OutboxDispatcher {
                 return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
             } catch (NumberFormatException e) {
                 try {
-                    Duration until = Duration.between(Instant.now(),
+                    Duration until = Duration.between(now,
                             ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
                     return until.isNegative() ? Duration.ZERO : until;
                 } catch (RuntimeException ignored) {

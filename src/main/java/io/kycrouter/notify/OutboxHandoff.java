@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class OutboxHandoff {
 
     /** A row claimed at intake, and until when the claim holds. */
-    public record Claimed(Outbox.Row row, Instant claimedUntil) {
+    public record Claimed(OutboxRow row, Instant claimedUntil) {
     }
 
     private final String instance;

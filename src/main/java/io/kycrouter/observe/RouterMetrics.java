@@ -1,6 +1,7 @@
 package io.kycrouter.observe;
 
-import io.kycrouter.notify.Outbox;
+import io.kycrouter.notify.AttemptMetrics;
+import io.kycrouter.notify.OutboxDepth;
 import io.kycrouter.notify.TargetDefinition;
 import io.kycrouter.notify.Targets;
 import io.micrometer.core.instrument.Counter;
@@ -26,7 +27,7 @@ import java.util.function.Supplier;
  * </ul>
  * Vendor and target tags only take configured names, so a sender cannot blow up the series count.
  */
-public final class RouterMetrics {
+public final class RouterMetrics implements AttemptMetrics {
 
     private final MeterRegistry registry;
     private final Set<String> vendors;
@@ -69,6 +70,7 @@ public final class RouterMetrics {
                 .register(registry);
     }
 
+    @Override
     public void attempt(String target, String outcome) {
         counters.computeIfAbsent("n|" + target + "|" + outcome, k -> Counter.builder("kyc.notify.attempts")
                 .description("Outbound delivery attempts, by target and outcome")
@@ -76,7 +78,7 @@ public final class RouterMetrics {
     }
 
     /** Outbox gauges per target, read from the database at most every few seconds whatever the scrape rate. */
-    public void outboxGauges(Targets targets, Outbox outbox) {
+    public void outboxGauges(Targets targets, OutboxDepth outbox) {
         // gauges hold their object weakly: strongReference, or the snapshot is collected and they read NaN
         OutboxSnapshot snapshot = new OutboxSnapshot(outbox, targets.all().stream().map(TargetDefinition::name).toList(),
                 Duration.ofSeconds(5));
@@ -93,13 +95,13 @@ public final class RouterMetrics {
 
     /** A cached read of the outbox's depth, age and dead letters per target. */
     static final class OutboxSnapshot {
-        private final Outbox outbox;
+        private final OutboxDepth outbox;
         private final java.util.List<String> targets;
         private final long maxAgeNanos;
         private volatile Map<String, long[]> values = Map.of();
         private volatile long readAt;
 
-        OutboxSnapshot(Outbox outbox, java.util.List<String> targets, Duration maxAge) {
+        OutboxSnapshot(OutboxDepth outbox, java.util.List<String> targets, Duration maxAge) {
             this.outbox = outbox;
             this.targets = targets;
             this.maxAgeNanos = maxAge.toNanos();

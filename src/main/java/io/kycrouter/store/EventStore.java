@@ -4,16 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kycrouter.canonical.CanonicalStatus;
 import io.kycrouter.canonical.VerificationEvent;
-import io.kycrouter.notify.Outbox;
-import io.kycrouter.notify.OutboxHandoff;
-import io.kycrouter.notify.TargetDefinition;
-import io.kycrouter.notify.Targets;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -23,8 +20,8 @@ import java.util.List;
 import static io.kycrouter.store.Inbox.utc;
 
 /**
- * Appends a canonical event, moves its verification's current state, enqueues one outbox row per notifier
- * target whose filter matches, and marks the inbox row processed: all in one transaction. Processing the same inbox row twice writes nothing the
+ * Appends a canonical event, moves its verification's current state, enqueues its notifications ({@link
+ * EventFollowUp}), and marks the inbox row processed: all in one transaction. Processing the same inbox row twice writes nothing the
  * second time (the event's inbox_id is unique).
  */
 public final class EventStore implements AutoCloseable {
@@ -33,17 +30,18 @@ public final class EventStore implements AutoCloseable {
     }
 
     private final DataSource dataSource;
+    private final Clock clock;
     private final ObjectMapper json;
-    private final Targets targets;
-    private final OutboxHandoff handoff;
+    private final EventFollowUp followUp;
     private final GroupCommit<Serialized, Boolean> writer;
 
-    public EventStore(DataSource dataSource, ObjectMapper json, Targets targets, OutboxHandoff handoff, int maxBatch,
+    /** @param followUp writes what goes with each new event in its transaction (its notifications) */
+    public EventStore(DataSource dataSource, Clock clock, ObjectMapper json, EventFollowUp followUp, int maxBatch,
                       Duration wait) {
         this.dataSource = dataSource;
+        this.clock = clock;
         this.json = json;
-        this.targets = targets;
-        this.handoff = handoff;
+        this.followUp = followUp;
         this.writer = new GroupCommit<>("events", dataSource, maxBatch, wait, this::appendAll, this::appendAlone);
     }
 
@@ -107,10 +105,10 @@ public final class EventStore implements AutoCloseable {
     /**
      * The event of a delivery stored in the same transaction (see {@link Intake}): its inbox row is new, and is
      * written already processed, so there is nothing to check first and nothing to mark after. Its outbox rows
-     * are written claimed by this instance where the handoff has room: returned, to be handed to the dispatcher
-     * once the transaction committed.
+     * are written claimed by this instance where the handoff has room: the work returned hands them to the
+     * dispatcher, to be run once the transaction committed.
      */
-    List<OutboxHandoff.Claimed> appendNew(Connection c, VerificationEvent event) throws SQLException {
+    Runnable appendNew(Connection c, VerificationEvent event) throws SQLException {
         return insert(c, event, serialize(event), true);
     }
 
@@ -124,9 +122,10 @@ public final class EventStore implements AutoCloseable {
 
     /**
      * Appends the event, enqueues its notifications and moves its verification's state. With {@code claim}, the
-     * outbox rows of targets whose handoff has room are written claimed by this instance and returned.
+     * outbox rows of targets whose handoff has room are written claimed by this instance, and the work that hands
+     * them over after the commit is returned.
      */
-    private List<OutboxHandoff.Claimed> insert(Connection c, VerificationEvent event, String payload, boolean claim)
+    private Runnable insert(Connection c, VerificationEvent event, String payload, boolean claim)
             throws SQLException {
         // null when the vendor's time could not be read: the log row keeps the time received, the state treats it as
         // the oldest time there is (StateDecision), so an unreadable time can never make an event the newest
@@ -148,57 +147,9 @@ public final class EventStore implements AutoCloseable {
             s.setString(11, payload);
             s.executeUpdate();
         }
-        // a target receives one verification's events in the order they were received (the inbox id), not in
-        // the order their mappings happened to finish
-        List<OutboxHandoff.Claimed> claimed = enqueue(c, event, payload, event.inboxId(), claim);
+        Runnable afterCommit = followUp.write(c, event, payload, claim);
         moveState(c, event, occurredAt, occurredAt == null ? receivedAt : occurredAt);
-        return claimed;
-    }
-
-    private List<OutboxHandoff.Claimed> enqueue(Connection c, VerificationEvent event, String payload, long order,
-                                                boolean claim) throws SQLException {
-        List<TargetDefinition> matching = targets.matching(event);
-        if (matching.isEmpty()) {
-            return List.of();
-        }
-        Instant now = Instant.now();
-        Instant until = now.plus(handoff.lease());
-        boolean[] claimedBy = new boolean[matching.size()];
-        try (PreparedStatement s = c.prepareStatement(
-                "insert into outbox (event_id, event_seq, target, vendor, verification_id, state, created_at, next_attempt_at,"
-                        + " claimed_by, claimed_until) values (?,?,?,?,?,'pending',?,?,?,?)", new String[] {"id"})) {
-            for (int i = 0; i < matching.size(); i++) {
-                TargetDefinition target = matching.get(i);
-                claimedBy[i] = claim && handoff.hasRoom(target.name());
-                s.setString(1, event.eventId());
-                s.setLong(2, order);
-                s.setString(3, target.name());
-                s.setString(4, event.vendor());
-                s.setString(5, event.verificationId());
-                s.setObject(6, utc(now));
-                s.setObject(7, utc(now));
-                s.setString(8, claimedBy[i] ? handoff.instance() : null);
-                s.setObject(9, claimedBy[i] ? utc(until) : null);
-                s.addBatch();
-            }
-            s.executeBatch();
-            if (!claim) {
-                return List.of();
-            }
-            List<OutboxHandoff.Claimed> claimed = new ArrayList<>(matching.size());
-            try (ResultSet keys = s.getGeneratedKeys()) {
-                for (int i = 0; i < matching.size(); i++) {
-                    if (!keys.next()) {
-                        throw new SQLException("the outbox insert returned " + i + " keys for " + matching.size() + " rows");
-                    }
-                    if (claimedBy[i]) {
-                        claimed.add(new OutboxHandoff.Claimed(new Outbox.Row(keys.getLong(1), event.eventId(),
-                                matching.get(i).name(), event.vendor(), event.verificationId(), order, 0, now, payload), until));
-                    }
-                }
-            }
-            return claimed;
-        }
+        return afterCommit;
     }
 
     private static boolean alreadyStored(Connection c, long inboxId) throws SQLException {
@@ -210,10 +161,10 @@ public final class EventStore implements AutoCloseable {
         }
     }
 
-    private static void markProcessed(Connection c, long inboxId) throws SQLException {
+    private void markProcessed(Connection c, long inboxId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "update inbox set processed_at = ?, last_error = null where id = ? and processed_at is null")) {
-            s.setObject(1, utc(Instant.now()));
+            s.setObject(1, utc(clock.instant()));
             s.setLong(2, inboxId);
             s.executeUpdate();
         }
@@ -223,8 +174,8 @@ public final class EventStore implements AutoCloseable {
      * @param occurredAt the event's time, null when unknown (it then ranks oldest for the status)
      * @param seenAt     the event's time, or when it was received: for the first and last event times
      */
-    private static void moveState(Connection c, VerificationEvent e, Instant occurredAt, Instant seenAt) throws SQLException {
-        Instant now = Instant.now();
+    private void moveState(Connection c, VerificationEvent e, Instant occurredAt, Instant seenAt) throws SQLException {
+        Instant now = clock.instant();
         try (PreparedStatement select = c.prepareStatement(
                 "select status, status_at, status_rank, first_event_at, last_event_at from verification_state"
                         + " where vendor = ? and verification_id = ? for update")) {

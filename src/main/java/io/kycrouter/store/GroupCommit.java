@@ -101,6 +101,11 @@ public final class GroupCommit<T, R> implements AutoCloseable {
         }
     }
 
+    /** How many items wait for the writer (for tests). */
+    int queued() {
+        return queue.size();
+    }
+
     private void run() {
         List<Pending<T, R>> taken = new ArrayList<>(maxBatch);
         while (!closed || !queue.isEmpty()) {

@@ -2,7 +2,6 @@ package io.kycrouter.store;
 
 import io.kycrouter.canonical.Canonicalizer;
 import io.kycrouter.canonical.VerificationEvent;
-import io.kycrouter.notify.OutboxHandoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,27 +34,27 @@ public final class Intake implements AutoCloseable {
     private final EventStore events;
     private final Clock clock;
     private final Runnable afterAppend;
-    /** @param handed the event's outbox rows written claimed by this instance, for the dispatcher */
-    private record Written(Inbox.Stored stored, boolean eventStored, List<OutboxHandoff.Claimed> handed) {
+    /** @param afterCommit hands the event's outbox rows written claimed by this instance to the dispatcher */
+    private record Written(Inbox.Stored stored, boolean eventStored, Runnable afterCommit) {
         Written(Inbox.Stored stored, boolean eventStored) {
-            this(stored, eventStored, List.of());
+            this(stored, eventStored, EventFollowUp.NOTHING);
         }
     }
 
     private final GroupCommit<Accepted, Written> writer;
 
     /**
-     * @param handoff     takes the outbox rows written claimed, once their transaction committed, in commit order
      * @param afterAppend run after new events were stored (wakes the outbox dispatcher)
      */
-    public Intake(DataSource dataSource, Inbox inbox, EventStore events, Clock clock, OutboxHandoff handoff,
-                  Runnable afterAppend, int maxBatch, Duration wait) {
+    public Intake(DataSource dataSource, Inbox inbox, EventStore events, Clock clock, Runnable afterAppend, int maxBatch,
+                  Duration wait) {
         this.inbox = inbox;
         this.events = events;
         this.clock = clock;
         this.afterAppend = afterAppend;
         this.writer = new GroupCommit<>("intake", dataSource, maxBatch, wait, this::writeAll, this::writeAlone,
-                written -> written.forEach(w -> handoff.offer(w.handed())));
+                // the outbox rows written claimed are handed over once their transaction committed, in commit order
+                written -> written.forEach(w -> w.afterCommit().run()));
     }
 
     /** Commits the delivery and its event; a duplicate writes nothing. Returns the inbox row. */
@@ -84,7 +83,7 @@ public final class Intake implements AutoCloseable {
         for (int i = 0; i < items.size(); i++) {
             VerificationEvent event = items.get(i).event();
             boolean append = event != null && !stored.get(i).duplicate();
-            List<OutboxHandoff.Claimed> handed = append ? events.appendNew(c, event.withInboxId(stored.get(i).id())) : List.of();
+            Runnable handed = append ? events.appendNew(c, event.withInboxId(stored.get(i).id())) : EventFollowUp.NOTHING;
             written.add(new Written(stored.get(i), append, handed));
         }
         return written;
