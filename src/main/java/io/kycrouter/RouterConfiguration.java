@@ -124,7 +124,7 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("retention", new Retention(dataSource, clock,
                 Duration.ofDays(kyc.number("retention.inbox-body-days", 30)),
                 (int) kyc.number("retention.batch-size", 500), Duration.ofMillis(kyc.number("retention.pause-ms", 50))));
-        context.getRegistry().bind("notifyTransport", new NotifyTransport());
+        context.getRegistry().bind("notifyTransport", new NotifyTransport(clock));
         // each target's route from the template of its type (routes/notifiers.yaml); Camel Main collects this builder
         // from the registry and adds templated routes once the route files are loaded
         context.getRegistry().bind("notifierTargetRoutes", new TargetRoutes(targets));
@@ -145,7 +145,7 @@ public class RouterConfiguration implements CamelConfiguration {
                 RequestsInFlight.defaultLimit((int) kyc.number("ingress.worker-threads", 64))), () -> metrics.shed("in_flight"));
         metrics.requestsInFlight(inFlight::inFlight);
         context.addStartupListener(new StartupChecks(vendors));
-        context.addStartupListener(new ServerGuards(kyc, bodyReader, new EarlyRefusals(vendors, authenticator, metrics), inFlight));
+        context.addStartupListener(new ServerGuards(kyc, bodyReader, new EarlyRefusals(vendors, authenticator, metrics, clock), inFlight));
     }
 
     private static void exposeTo(CamelContext context, CompositeMeterRegistry meters) throws Exception {

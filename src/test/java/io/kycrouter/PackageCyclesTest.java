@@ -1,13 +1,10 @@
 package io.kycrouter;
 
-import com.tngtech.archunit.base.DescribedPredicate;
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -22,20 +19,9 @@ class PackageCyclesTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.kycrouter");
 
-    /**
-     * Cycles among canonical, store, notify, observe and api are being taken apart on their own branches (and the
-     * operator API rewritten); until those merge, dependencies between those five packages are not checked here.
-     * The lead removes this exception when they have merged. Every dependency that touches ingress, vendors,
-     * security or delivery is checked.
-     */
-    private static final DescribedPredicate<JavaClass> UNTANGLED_ELSEWHERE = resideInAnyPackage(
-            "io.kycrouter.canonical..", "io.kycrouter.store..", "io.kycrouter.notify..", "io.kycrouter.observe..",
-            "io.kycrouter.api..");
-
     @Test
     void noPackageCycles() {
         slices().matching("io.kycrouter.(*)..").should().beFreeOfCycles()
-                .ignoreDependency(UNTANGLED_ELSEWHERE, UNTANGLED_ELSEWHERE)
                 .check(ROUTER);
     }
 

@@ -15,7 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Optional;
 
 /**
@@ -35,8 +35,10 @@ public final class EarlyRefusals implements Handler<RoutingContext> {
     private final VendorRegistry vendors;
     private final VendorAuthenticator authenticator;
     private final RouterMetrics metrics;
+    private final Clock clock;
 
-    public EarlyRefusals(VendorRegistry vendors, VendorAuthenticator authenticator, RouterMetrics metrics) {
+    public EarlyRefusals(VendorRegistry vendors, VendorAuthenticator authenticator, RouterMetrics metrics, Clock clock) {
+        this.clock = clock;
         this.vendors = vendors;
         this.authenticator = authenticator;
         this.metrics = metrics;
@@ -85,7 +87,7 @@ public final class EarlyRefusals implements Handler<RoutingContext> {
             return unsupported;
         }
         Delivery head = new Delivery(vendor.name(), vendor.envelope(), new byte[0], request::getHeader, request::getParam,
-                Ingress.pathCredential(request), Instant.now(), null);
+                Ingress.pathCredential(request), clock.instant(), null);
         return authenticator.refusalBeforeBody(vendor, head).orElse(null);
     }
 }

@@ -3,6 +3,7 @@ package io.kycrouter.notify;
 import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.Exchange;
 
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -11,12 +12,18 @@ import java.util.Map;
  */
 public final class NotifyTransport {
 
+    private final Clock clock;
+
+    public NotifyTransport(Clock clock) {
+        this.clock = clock;
+    }
+
     /** Standard Webhooks headers and the target's extra headers (the endpoint and its timeouts are the target's route's). */
     public void http(Exchange exchange) {
         TargetDefinition target = exchange.getVariable("target", TargetDefinition.class);
         String id = exchange.getVariable("eventId", String.class);
         String body = exchange.getMessage().getBody(String.class);
-        long timestamp = System.currentTimeMillis() / 1000;
+        long timestamp = clock.instant().getEpochSecond();
         exchange.getMessage().removeHeaders("*");
         for (Map.Entry<String, String> header : target.headers().entrySet()) {
             exchange.getMessage().setHeader(header.getKey(), header.getValue());
