@@ -70,7 +70,7 @@ else
   DB_URL="jdbc:h2:file:$work/kyc;DB_CLOSE_ON_EXIT=FALSE"; DB_USER=sa; DB_NAME="H2 (embedded)"
 fi
 
-# request scripts first, so generating them does not compete with the router for the 2 cores
+# request scripts first, so generating them does not compete with the router for the machine's cores
 gen() { java -Xmx4g -cp target/kyc-webhook-router.jar bench/GenerateRequests.java "$1" "$2" "$3" "$4"; }
 cat > "$work/tail.lua" <<'LUA'
 init = function(args) if args[1] then counter = tonumber(args[1]) + (tid or 0) end end
@@ -155,8 +155,8 @@ echo "kyc-webhook-router benchmark: $DB_NAME, wrk on the same $(nproc) cores, lo
 echo "start-up to the first 200: $STARTUP_MS ms"
 wrk -t2 -c"$CONNECTIONS" -d5s -s "$work/bare.lua" "http://127.0.0.1:$ROUTER_PORT/bench/bare" >/dev/null
 run bare "$work/bare.lua" "http://127.0.0.1:$ROUTER_PORT/bench/bare" "$CONNECTIONS" "$SECONDS_RUN"
-# The JIT keeps compiling for a minute or two under this load (C2 takes a fifth to a third of the CPU at 30 s), and
-# the rate can rest on a plateau for a while before the next compilations land: the measured run starts once the
+# The JIT keeps compiling long after the load starts, and the rate can rest on a plateau for a while before the next
+# compilations land (docs/DECISIONS.md, decision 29): the measured run starts once the
 # router has settled, as a long-running one would be. One wrk run of the warm-up's own events (another run id, so
 # the measured runs still send only new events; past BENCH_WARMUP_REQUESTS it sends duplicates), the rate read
 # from the router's own counter every 10 s, stopped once two windows in a row are within 5 % of each other after at

@@ -55,7 +55,7 @@ import java.util.concurrent.ExecutorService;
 /**
  * Builds the router's beans from the {@code kyc.*} settings and binds them in the Camel registry, where the
  * YAML routes refer to them by name (ingress, canonical, inboxRecovery, outboxDispatcher, notifyTransport,
- * operatorApi, deliveriesApi, dataSource).
+ * retention, operatorApi, deliveriesApi, parkedDeliveriesApi, dataSource).
  */
 public class RouterConfiguration implements CamelConfiguration {
 
@@ -104,7 +104,8 @@ public class RouterConfiguration implements CamelConfiguration {
         onStop(context, dispatcher::release); // added after the pool: stopped before it, while the database is open
 
         // The ingress route runs on Vert.x worker threads and each waits for its group commit: the pool bounds how
-        // many deliveries one commit can carry. Vert.x's default of 20 capped the batch far below max-batch.
+        // many deliveries one commit can carry, so it is sized from kyc.ingress.worker-threads (Vert.x's default of
+        // 20 would cap the batch far below max-batch).
         context.getRegistry().bind("kycVertxOptions", new VertxOptions()
                 .setWorkerPoolSize((int) kyc.number("ingress.worker-threads", 64)));
         context.getRegistry().bind("dataSource", dataSource);

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * after {@link BodyReader}) until its answer is sent or its connection closes; past the limit it is answered 503
  * {@code overloaded} with {@code Retry-After} at once, before an exchange is made for it. Every request in work costs
  * heap beyond its body (the exchange, its headers, its place in the worker queue and in a group commit), so without a
- * bound a few thousand connections of valid webhooks exhaust a small heap; with it any number of them gets 503s
+ * bound enough connections of valid webhooks at once exhaust a small heap; with it any number of them gets 503s
  * beyond the limit, and the vendors retry.
  * <p>
  * Requests still receiving their body do not count: a sender that trickles a body would otherwise hold a place for as

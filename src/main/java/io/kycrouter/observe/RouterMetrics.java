@@ -56,7 +56,7 @@ public final class RouterMetrics implements AttemptMetrics {
                 .tag("reason", reason).register(registry)).increment();
     }
 
-    /** The bytes of request bodies in flight, as reserved from the ingress's body memory budget. */
+    /** The bytes of request bodies in flight, as held in the ingress's body memory budget (counted as they arrive). */
     public void bodyMemory(Supplier<Number> inUse) {
         Gauge.builder("kyc.ingress.body.memory", inUse)
                 .description("Bytes of request bodies in flight (as they arrive), against kyc.ingress.body-memory")
