@@ -17,7 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +26,7 @@ import static io.kycrouter.NotifierTest.postSumsub;
 import static io.kycrouter.NotifierTest.settings;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A receiver's 410 Gone switches its target off. The delivery that received it is about the target, not about
@@ -50,20 +50,22 @@ class DisabledTargetOrderTest {
             httpTarget(s, "crm", receiver.url());
             try (RunningRouter router = RunningRouter.start(s)) {
                 send(router, "gone-a", 0);
-                await(() -> disabled(router) && count(router, "select count(*) from outbox where last_status = 410"
-                        + " and claimed_by is null") == 1, "the 410 recorded and the target disabled");
+                await("the 410 recorded and the target disabled").atMost(PATIENCE)
+                        .until(() -> disabled(router)
+                                && count(router, "select count(*) from outbox where last_status = 410 and claimed_by is null") == 1);
                 gone.set(false); // the receiver is back, but nothing may go to the target before it is enabled
 
                 send(router, "gone-a", 1);
                 send(router, "gone-a", 2);
                 send(router, "gone-b", 0); // another verification, all of it while the target is off
                 send(router, "gone-b", 1);
-                await(() -> count(router, "select count(*) from outbox") == 5, "five deliveries written");
+                await("five deliveries written").atMost(PATIENCE).until(() -> count(router, "select count(*) from outbox") == 5);
 
                 // what the operator sees while the target is off (asserted below, after the order)
                 JsonNode pending = json(router.get("/api/deliveries?state=pending&target=crm")).get("deliveries");
                 JsonNode dead = json(router.get("/api/deliveries?state=dead")).get("deliveries");
-                await(() -> gauge(router, "kyc_outbox_pending") + gauge(router, "kyc_outbox_dead") == 5, "the gauges read");
+                await("the gauges read").atMost(PATIENCE)
+                        .until(() -> gauge(router, "kyc_outbox_pending") + gauge(router, "kyc_outbox_dead") == 5);
                 double pendingGauge = gauge(router, "kyc_outbox_pending");
                 double deadGauge = gauge(router, "kyc_outbox_dead");
                 String attempts = metrics(router);
@@ -72,12 +74,14 @@ class DisabledTargetOrderTest {
                 assertThat(enable.statusCode()).as(enable.body()).isEqualTo(200);
                 assertThat(json(enable).get("wasDisabled").asBoolean()).isTrue();
 
-                await(() -> lastDelivered(receiver, "gone-a") && lastDelivered(receiver, "gone-b", 2), "each verification's last event");
+                await("each verification's last event").atMost(PATIENCE)
+                        .until(() -> lastDelivered(receiver, "gone-a") && lastDelivered(receiver, "gone-b", 2));
                 Map<String, List<String>> received = delivered(receiver);
                 assertThat(received.get("gone-a")).as("gone-a: the 410'd event first, then the later ones, each once")
                         .containsExactlyElementsOf(EVENTS);
                 assertThat(received.get("gone-b")).as("gone-b").containsExactlyElementsOf(EVENTS.subList(0, 2));
-                await(() -> count(router, "select count(*) from outbox where state = 'delivered'") == 5, "every row recorded delivered");
+                await("every row recorded delivered").atMost(PATIENCE)
+                        .until(() -> count(router, "select count(*) from outbox where state = 'delivered'") == 5);
                 assertThat(count(router, "select count(*) from outbox where attempts <> 1"))
                         .as("the 410 spent no attempt: each row's one attempt is its 2xx").isZero();
                 assertThat(receiver.requests()).extracting(TestReceiver.Request::answered).containsExactly(410, 200, 200, 200, 200, 200);
@@ -135,7 +139,7 @@ class DisabledTargetOrderTest {
             s.put("kyc.notify.target.crm.read-timeout-ms", "45000");
             try (RunningRouter router = RunningRouter.start(s)) {
                 send(router, "wave-0", 0);
-                await(() -> disabled(router), "the target disabled by the first 410");
+                await("the target disabled by the first 410").atMost(PATIENCE).until(() -> disabled(router));
                 for (int i = 1; i < EVENTS.size(); i++) {
                     send(router, "wave-0", i);
                 }
@@ -145,29 +149,33 @@ class DisabledTargetOrderTest {
                     }
                 }
                 int rows = verifications * EVENTS.size();
-                await(() -> count(router, "select count(*) from outbox where state <> 'delivered' and claimed_by is null") == rows,
-                        "every row waiting, unclaimed, while the target is off");
+                await("every row waiting, unclaimed, while the target is off").atMost(PATIENCE)
+                        .until(() -> count(router, "select count(*) from outbox where state <> 'delivered' and claimed_by is null")
+                                == rows);
 
                 wave.set(true);
                 enable(router); // one claim takes each verification's first row: all seven are sent at once
-                await(() -> arrivals.get() >= 1 && disabled(router), "the target disabled again by the wave's 410");
+                await("the target disabled again by the wave's 410").atMost(PATIENCE)
+                        .until(() -> arrivals.get() >= 1 && disabled(router));
                 targetOff.countDown();
-                await(() -> arrivals.get() >= verifications && count(router, "select count(*) from outbox where claimed_by is not null") == 0,
-                        "the wave's other answers recorded");
+                await("the wave's other answers recorded").atMost(PATIENCE)
+                        .until(() -> arrivals.get() >= verifications
+                                && count(router, "select count(*) from outbox where claimed_by is not null") == 0);
 
                 enable(router);
-                await(() -> {
+                await("each verification's last event").atMost(PATIENCE).until(() -> {
                     for (int v = 0; v < verifications; v++) {
                         if (!lastDelivered(receiver, "wave-" + v)) {
                             return false;
                         }
                     }
                     return true;
-                }, "each verification's last event");
+                });
                 Map<String, List<String>> received = delivered(receiver);
                 assertThat(received).hasSize(verifications);
                 received.forEach((verification, got) -> assertThat(got).as(verification).containsExactlyElementsOf(EVENTS));
-                await(() -> count(router, "select count(*) from outbox where state = 'delivered'") == rows, "every row recorded delivered");
+                await("every row recorded delivered").atMost(PATIENCE)
+                        .until(() -> count(router, "select count(*) from outbox where state = 'delivered'") == rows);
                 assertThat(count(router, "select count(*) from outbox where attempts <> 1"))
                         .as("no 410 spent an attempt: each row's one attempt is its 2xx").isZero();
                 assertThat(receiver.requests().stream().filter(r -> r.answered() == 410).count())
@@ -186,8 +194,9 @@ class DisabledTargetOrderTest {
             httpTarget(s, "crm", receiver.url());
             try (RunningRouter router = RunningRouter.start(s)) {
                 send(router, "replay-a", 0);
-                await(() -> disabled(router) && count(router, "select count(*) from outbox where last_status = 410"
-                        + " and claimed_by is null") == 1, "the 410 recorded and the target disabled");
+                await("the 410 recorded and the target disabled").atMost(PATIENCE)
+                        .until(() -> disabled(router)
+                                && count(router, "select count(*) from outbox where last_status = 410 and claimed_by is null") == 1);
                 gone.set(false);
                 send(router, "replay-a", 1);
 
@@ -202,9 +211,10 @@ class DisabledTargetOrderTest {
                 assertThat(count(router, "select count(*) from outbox where state = 'pending'")).isEqualTo(2);
 
                 enable(router);
-                await(() -> lastDelivered(receiver, "replay-a", 2), "both events");
+                await("both events").atMost(PATIENCE).until(() -> lastDelivered(receiver, "replay-a", 2));
                 assertThat(delivered(receiver).get("replay-a")).containsExactlyElementsOf(EVENTS.subList(0, 2));
-                await(() -> count(router, "select count(*) from outbox where state = 'delivered'") == 2, "both recorded delivered");
+                await("both recorded delivered").atMost(PATIENCE)
+                        .until(() -> count(router, "select count(*) from outbox where state = 'delivered'") == 2);
             }
         }
     }
@@ -220,7 +230,7 @@ class DisabledTargetOrderTest {
         assertThat(enable.statusCode()).as(enable.body()).isEqualTo(200);
     }
 
-    static boolean disabled(RunningRouter router) {
+    static boolean disabled(RunningRouter router) throws Exception {
         return count(router, "select count(*) from notify_target_state where target = 'crm' and disabled_at is not null") == 1;
     }
 
@@ -241,24 +251,16 @@ class DisabledTargetOrderTest {
         return delivered(receiver).getOrDefault(verification, List.of()).contains(EVENTS.get(events - 1));
     }
 
-    static long count(RunningRouter router, String sql) {
-        try {
-            return router.count(sql);
-        } catch (Exception e) {
-            return -1;
-        }
+    static long count(RunningRouter router, String sql) throws Exception {
+        return router.count(sql);
     }
 
-    static String metrics(RunningRouter router) {
-        try {
-            return router.management("/observe/metrics").body();
-        } catch (Exception e) {
-            return "";
-        }
+    static String metrics(RunningRouter router) throws Exception {
+        return router.management("/observe/metrics").body();
     }
 
     /** A per-target outbox gauge of target crm, or -1 while it is not there. */
-    static double gauge(RunningRouter router, String name) {
+    static double gauge(RunningRouter router, String name) throws Exception {
         Matcher m = Pattern.compile("(?m)^" + name + "\\{target=\"crm\"} (\\S+)$").matcher(metrics(router));
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
@@ -270,16 +272,5 @@ class DisabledTargetOrderTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(25);
-        }
-        throw new AssertionError("timed out waiting for " + what);
     }
 }

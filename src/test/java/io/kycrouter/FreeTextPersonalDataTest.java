@@ -15,10 +15,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import static io.kycrouter.support.RunningRouter.awaitTrue;
 import static io.kycrouter.support.RunningRouter.fixture;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Vendors' free-text fields (reject comments, result details, warning texts, refusal messages, moderation
@@ -173,7 +173,7 @@ class FreeTextPersonalDataTest {
                 answers.add(router.get("/api/verifications/" + event.get("vendor").asText() + "/"
                         + event.get("verificationId").asText()).body());
             }
-            awaitTrue(() -> receiver.successes() >= events.size(), "every event delivered to the notifier target");
+            await("every event delivered to the notifier target").atMost(RunningRouter.WAIT).until(() -> receiver.successes() >= events.size());
             for (TestReceiver.Request request : receiver.requests()) {
                 answers.add(request.body());
             }
@@ -229,7 +229,7 @@ class FreeTextPersonalDataTest {
                         + "{\"code\":\"ID_BLURRY\",\"message\":\"The document is blurry\"}]");
                 assertThat(event.get("checks").toString()).isEqualTo("[{\"name\":\"comment\",\"result\":\"UNRECOGNISED_VALUE\",\"score\":null}]");
                 assertThat(event.get("relatedId").isNull()).isTrue();
-                awaitTrue(() -> receiver.successes() >= 1, "the event delivered to the notifier target");
+                await("the event delivered to the notifier target").atMost(RunningRouter.WAIT).until(() -> receiver.successes() >= 1);
                 String all = event + "\n" + router.get("/api/verifications/argos/ARG-PII-OLD/events").body()
                         + "\n" + receiver.requests().get(0).body();
                 for (String value : PERSONAL) {

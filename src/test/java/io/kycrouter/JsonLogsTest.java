@@ -14,8 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.kycrouter.support.RunningRouter.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * With KYC_LOG_FORMAT=json (src/main/resources/logback.xml) every line is a JSON object, and a delivery's line carries
@@ -44,7 +44,7 @@ class JsonLogsTest {
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
             String refusalMessage = RunningRouter.json(refused).get("message").asText();
 
-            awaitTrue(() -> deliveryLines(router).size() == 2, "the two delivery lines");
+            await("the two delivery lines").atMost(RunningRouter.WAIT).until(() -> deliveryLines(router).size() == 2);
             List<JsonNode> lines = deliveryLines(router);
             Map<String, String> ok = fields(lines.get(0));
             assertThat(ok).containsEntry("vendor", "sumsub").containsEntry("status", "200").containsEntry("outcome", "accepted")

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
-import static io.kycrouter.support.RunningRouter.awaitTrue;
 import static io.kycrouter.support.RunningRouter.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Every notifier target has its own route, made from the route template of its type (routes/notifiers.yaml), and a
@@ -41,12 +41,12 @@ class NotifierTargetRoutesTest {
                 byte[] body = fixture("sumsub/applicantReviewed-2.json");
                 HttpResponse<String> response = router.post("/webhooks/sumsub", body, Signer.sumsub(body));
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-                awaitTrue(() -> receiver.successes() == 1, "the notification");
+                await("the notification").atMost(RunningRouter.WAIT).until(() -> receiver.successes() == 1);
                 TestReceiver.Request request = receiver.requests().get(0);
                 assertThat(request.uri()).isEqualTo("/hook?tenant=a%20b&region=eu");
                 assertThat(request.header("webhook-signature")).startsWith("v1,");
                 assertThat(request.header("Content-Type")).startsWith("application/json");
-                awaitTrue(() -> delivered(router, "audit") == 1, "the log target's delivery");
+                await("the log target's delivery").atMost(RunningRouter.WAIT).until(() -> delivered(router, "audit") == 1);
             }
         }
     }

@@ -12,18 +12,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import static io.kycrouter.support.RunningRouter.awaitTrue;
 import static io.kycrouter.support.RunningRouter.fixture;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Outbound notifiers against real HTTP receivers: signatures, retries, dead letters, replay, filters, order. */
 class NotifierTest {
+
+    /** How long "nothing more arrives" must hold: longer than the poll period and the test targets' first backoff. */
+    static final Duration QUIET = Duration.ofMillis(500);
 
     static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString("notifier-test-key-0123456789".getBytes(StandardCharsets.UTF_8));
 
@@ -78,7 +82,7 @@ class NotifierTest {
             try (RunningRouter router = RunningRouter.start(s)) {
                 long inboxId = post(router, "applicantReviewed-2");
                 JsonNode event = router.canonicalEventOf(inboxId);
-                awaitTrue(() -> receiver.successes() == 1, "delivery after the receiver recovered");
+                await("delivery after the receiver recovered").atMost(RunningRouter.WAIT).until(() -> receiver.successes() == 1);
 
                 List<TestReceiver.Request> requests = receiver.requests();
                 assertThat(requests).hasSize(4);
@@ -91,23 +95,19 @@ class NotifierTest {
                     assertThat(r.header("Content-Type")).startsWith("application/json");
                     assertThat(RunningRouter.JSON.readTree(r.body())).isEqualTo(event);
                 }
-                awaitTrue(() -> state(router, "crm").equals("delivered"), "row marked delivered");
+                await("row marked delivered").atMost(RunningRouter.WAIT).until(() -> state(router, "crm").equals("delivered"));
                 Map<String, Object> row = outboxRow(router, "crm");
                 assertThat(((Number) row.get("attempts")).intValue()).isEqualTo(4);
                 assertThat(((Number) row.get("last_status")).intValue()).isEqualTo(200);
-                Thread.sleep(300);
-                assertThat(receiver.requests()).hasSize(4); // nothing after the 2xx
+                await("nothing after the 2xx").during(QUIET).atMost(RunningRouter.WAIT)
+                        .until(() -> receiver.requests().size() == 4);
             }
         }
     }
 
-    static String state(RunningRouter router, String target) {
-        try {
-            List<Map<String, Object>> rows = router.rows("select state from outbox where target = ?", target);
-            return rows.isEmpty() ? "none" : (String) rows.get(0).get("state");
-        } catch (Exception e) {
-            return "error";
-        }
+    static String state(RunningRouter router, String target) throws Exception {
+        List<Map<String, Object>> rows = router.rows("select state from outbox where target = ?", target);
+        return rows.isEmpty() ? "none" : (String) rows.get(0).get("state");
     }
 
     @Test
@@ -118,7 +118,7 @@ class NotifierTest {
         s.put("kyc.notify.target.crm.max-attempts", "3");
         try (RunningRouter router = RunningRouter.start(s)) {
             post(router, "applicantPending");
-            awaitTrue(() -> state(router, "crm").equals("dead"), "dead letter");
+            await("dead letter").atMost(RunningRouter.WAIT).until(() -> state(router, "crm").equals("dead"));
             Map<String, Object> row = outboxRow(router, "crm");
             assertThat(((Number) row.get("attempts")).intValue()).isEqualTo(3);
             assertThat((String) row.get("last_error")).contains("connection refused");
@@ -134,8 +134,8 @@ class NotifierTest {
             try (TestReceiver receiver = TestReceiver.start(port)) {
                 HttpResponse<String> replay = router.request("POST", "/api/deliveries/" + id + "/replay", RunningRouter.OPERATOR_TOKEN);
                 assertThat(replay.statusCode()).as(replay.body()).isEqualTo(202);
-                awaitTrue(() -> receiver.successes() == 1, "replayed delivery");
-                awaitTrue(() -> state(router, "crm").equals("delivered"), "delivered after replay");
+                await("replayed delivery").atMost(RunningRouter.WAIT).until(() -> receiver.successes() == 1);
+                await("delivered after replay").atMost(RunningRouter.WAIT).until(() -> state(router, "crm").equals("delivered"));
             }
             assertThat(router.request("POST", "/api/deliveries/" + id + "/replay", RunningRouter.OPERATOR_TOKEN).statusCode())
                     .isEqualTo(202); // a delivered row may be sent again on purpose
@@ -150,15 +150,15 @@ class NotifierTest {
             httpTarget(s, "crm", receiver.url());
             try (RunningRouter first = RunningRouter.start(s)) {
                 post(first, "applicantReviewed-1");
-                awaitTrue(() -> receiver.requests().size() >= 2, "a few failed attempts");
+                await("a few failed attempts").atMost(RunningRouter.WAIT).until(() -> receiver.requests().size() >= 2);
             }
             int before = receiver.requests().size();
             receiver.always(200);
             try (RunningRouter second = RunningRouter.start(s)) {
-                awaitTrue(() -> receiver.successes() == 1, "delivery after restart");
-                awaitTrue(() -> state(second, "crm").equals("delivered"), "row delivered");
-                Thread.sleep(300);
-                assertThat(receiver.successes()).isEqualTo(1);
+                await("delivery after restart").atMost(RunningRouter.WAIT).until(() -> receiver.successes() == 1);
+                await("row delivered").atMost(RunningRouter.WAIT).until(() -> state(second, "crm").equals("delivered"));
+                await("no second delivery").during(QUIET).atMost(RunningRouter.WAIT)
+                        .until(() -> receiver.successes() == 1);
                 assertThat(receiver.requests().size()).isGreaterThan(before);
             }
         }
@@ -177,10 +177,10 @@ class NotifierTest {
                 post(router, "applicantReviewed-2");      // GREEN: final
                 post(router, "applicantReviewed-1");      // RED FINAL: final
                 post(router, "applicantTagsChanged");
-                awaitTrue(() -> everything.successes() == 5, "all five events to the unfiltered target");
-                awaitTrue(() -> decisions.successes() == 2, "the two decisions");
-                Thread.sleep(300);
-                assertThat(decisions.requests()).hasSize(2);
+                await("all five events to the unfiltered target").atMost(RunningRouter.WAIT).until(() -> everything.successes() == 5);
+                await("the two decisions").atMost(RunningRouter.WAIT).until(() -> decisions.successes() == 2);
+                await("nothing more to the decisions target").during(QUIET).atMost(RunningRouter.WAIT)
+                        .until(() -> decisions.requests().size() == 2);
                 for (TestReceiver.Request r : decisions.requests()) {
                     assertThat(RunningRouter.JSON.readTree(r.body()).get("final").asBoolean()).isTrue();
                 }
@@ -202,7 +202,7 @@ class NotifierTest {
                 router.canonicalEventOf(first);
                 postSumsub(router, "ord-1", "applicantReviewed", "2024-01-01 11:00:00.000", "{\"reviewAnswer\":\"GREEN\"}");
                 postSumsub(router, "ord-1", "applicantTagsChanged", "2024-01-01 12:00:00.000", null);
-                awaitTrue(() -> receiver.successes() == 3, "three deliveries");
+                await("three deliveries").atMost(RunningRouter.WAIT).until(() -> receiver.successes() == 3);
                 List<String> delivered = receiver.requests().stream().filter(r -> r.answered() == 200)
                         .map(r -> parse(r.body()).get("vendorEventType").asText()).toList();
                 assertThat(delivered).containsExactly("applicantPending", "applicantReviewed", "applicantTagsChanged");
@@ -256,14 +256,9 @@ class NotifierTest {
                     senders.shutdown();
                 }
                 int expected = verifications * types.size();
-                awaitTrue(() -> receiver.successes() >= expected, expected + " deliveries");
-                awaitTrue(() -> {
-                    try {
-                        return router.count("select count(*) from outbox where state <> 'delivered'") == 0;
-                    } catch (java.sql.SQLException e) {
-                        return false;
-                    }
-                }, "every row recorded delivered");
+                await(expected + " deliveries").atMost(RunningRouter.WAIT).until(() -> receiver.successes() >= expected);
+                await("every row recorded delivered").atMost(RunningRouter.WAIT)
+                        .until(() -> router.count("select count(*) from outbox where state <> 'delivered'") == 0);
                 Map<String, List<String>> received = new java.util.LinkedHashMap<>();
                 receiver.requests().stream().filter(r -> r.answered() == 200).map(r -> parse(r.body())).forEach(e ->
                         received.computeIfAbsent(e.get("verificationId").asText(), k -> new java.util.ArrayList<>())
@@ -292,34 +287,30 @@ class NotifierTest {
             try (RunningRouter router = RunningRouter.start(s)) {
                 post(router, "applicantCreated");
                 // a 410 is about the target: its delivery waits with it, pending (DisabledTargetOrderTest)
-                awaitTrue(() -> state(router, "bad").equals("dead") && state(router, "gone").equals("pending")
-                        && targetDisabled(router, "gone"), "bad dead, gone disabled");
+                await("bad dead, gone disabled").atMost(RunningRouter.WAIT).until(() -> state(router, "bad").equals("dead")
+                        && state(router, "gone").equals("pending") && targetDisabled(router, "gone"));
                 assertThat(bad.requests()).hasSize(1);
                 assertThat(gone.requests()).hasSize(1);
 
                 // a disabled target queues but does not send
                 post(router, "applicantPending");
-                awaitTrue(() -> bad.requests().size() == 2, "bad target still gets new events");
-                Thread.sleep(300);
-                assertThat(gone.requests()).hasSize(1);
+                await("bad target still gets new events").atMost(RunningRouter.WAIT).until(() -> bad.requests().size() == 2);
+                await("nothing sent to the disabled target").during(QUIET).atMost(RunningRouter.WAIT)
+                        .until(() -> gone.requests().size() == 1);
                 assertThat(json(router.get("/api/deliveries")).get("disabledTargets").toString()).contains("gone");
 
                 gone.always(200);
                 HttpResponse<String> enable = router.request("POST", "/api/targets/gone/enable", RunningRouter.OPERATOR_TOKEN);
                 assertThat(enable.statusCode()).as(enable.body()).isEqualTo(200);
-                awaitTrue(() -> gone.successes() == 2, "the 410'd event and the queued one delivered once enabled");
+                await("the 410'd event and the queued one delivered once enabled").atMost(RunningRouter.WAIT).until(() -> gone.successes() == 2);
                 assertThat(gone.requests().stream().filter(r -> r.answered() == 200).map(r -> parse(r.body()).get("vendorEventType").asText()))
                         .containsExactlyInAnyOrder("applicantCreated", "applicantPending"); // two verifications
             }
         }
     }
 
-    static boolean targetDisabled(RunningRouter router, String target) {
-        try {
-            return router.count("select count(*) from notify_target_state where target = ?", target) == 1;
-        } catch (Exception e) {
-            return false;
-        }
+    static boolean targetDisabled(RunningRouter router, String target) throws Exception {
+        return router.count("select count(*) from notify_target_state where target = ?", target) == 1;
     }
 
     @Test
@@ -329,8 +320,8 @@ class NotifierTest {
             httpTarget(s, "crm", receiver.url());
             try (RunningRouter router = RunningRouter.start(s)) {
                 post(router, "applicantCreated");
-                awaitTrue(() -> receiver.requests().size() == 1, "first attempt");
-                awaitTrue(() -> receiver.successes() == 1, "second attempt");
+                await("first attempt").atMost(RunningRouter.WAIT).until(() -> receiver.requests().size() == 1);
+                await("second attempt").atMost(RunningRouter.WAIT).until(() -> receiver.successes() == 1);
                 List<TestReceiver.Request> r = receiver.requests();
                 long first = Long.parseLong(r.get(0).header("webhook-timestamp"));
                 long second = Long.parseLong(r.get(1).header("webhook-timestamp"));
@@ -347,15 +338,10 @@ class NotifierTest {
             s.put("kyc.notify.target.crm.read-timeout-ms", "300");
             try (RunningRouter router = RunningRouter.start(s)) {
                 post(router, "applicantCreated");
-                awaitTrue(() -> {
-                    try {
-                        return router.count("select count(*) from outbox where target = 'crm' and last_error like '%imeout%'") == 1;
-                    } catch (Exception e) {
-                        return false;
-                    }
-                }, "a timed-out attempt recorded for retry");
+                await("a timed-out attempt recorded for retry").atMost(RunningRouter.WAIT)
+                        .until(() -> router.count("select count(*) from outbox where target = 'crm' and last_error like '%imeout%'") == 1);
                 receiver.release();
-                awaitTrue(() -> receiver.successes() >= 1, "delivered once the receiver answers in time");
+                await("delivered once the receiver answers in time").atMost(RunningRouter.WAIT).until(() -> receiver.successes() >= 1);
                 assertThat(receiver.requests().get(0).uri()).isEqualTo("/hook?tenant=7");
             }
         }
@@ -372,10 +358,10 @@ class NotifierTest {
                 post(router, "applicantCreated");
                 post(router, "applicantPending");
                 post(router, "applicantReviewed-2");
-                awaitTrue(() -> fast.successes() == 3, "fast target served while the slow one hangs");
+                await("fast target served while the slow one hangs").atMost(RunningRouter.WAIT).until(() -> fast.successes() == 3);
                 assertThat(slow.successes()).isZero();
                 slow.release();
-                awaitTrue(() -> slow.successes() == 3, "slow target catches up");
+                await("slow target catches up").atMost(RunningRouter.WAIT).until(() -> slow.successes() == 3);
             }
         }
     }
@@ -397,7 +383,7 @@ class NotifierTest {
                         RunningRouter.OPERATOR_TOKEN);
                 assertThat(replay.statusCode()).as(replay.body()).isEqualTo(202);
                 assertThat(json(replay).get("neverDeliveredEnqueued").asInt()).isEqualTo(1);
-                awaitTrue(() -> late.successes() == 1, "the approved event delivered to the new target");
+                await("the approved event delivered to the new target").atMost(RunningRouter.WAIT).until(() -> late.successes() == 1);
                 assertThat(parse(late.requests().get(0).body()).get("status").asText()).isEqualTo("APPROVED");
                 assertThat(after.request("POST", "/api/deliveries/replay?target=nope", RunningRouter.OPERATOR_TOKEN).statusCode()).isEqualTo(404);
                 assertThat(after.request("POST", "/api/deliveries/replay?target=late&since=yesterday", RunningRouter.OPERATOR_TOKEN).statusCode())

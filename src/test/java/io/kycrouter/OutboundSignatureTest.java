@@ -13,10 +13,10 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 
-import static io.kycrouter.support.RunningRouter.awaitTrue;
 import static io.kycrouter.support.RunningRouter.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Webhook targets' signatures checked by the official Standard Webhooks Java library, as a receiver checks them:
@@ -46,7 +46,7 @@ class OutboundSignatureTest {
             byte[] body = fixture("sumsub/applicantReviewed-2.json");
             HttpResponse<String> response = router.post("/webhooks/sumsub", body, Signer.sumsub(body));
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            awaitTrue(() -> receiver.successes() == 1, "the notification");
+            await("the notification").atMost(RunningRouter.WAIT).until(() -> receiver.successes() == 1);
         }
         return receiver.requests().get(0);
     }

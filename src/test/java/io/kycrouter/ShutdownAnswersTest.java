@@ -23,9 +23,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import static io.kycrouter.support.RunningRouter.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A graceful shutdown waits for the requests in flight; every request arriving meanwhile gets a JSON 503 with
@@ -73,10 +73,11 @@ class ShutdownAnswersTest {
                     throw new IllegalStateException(e);
                 }
             });
-            awaitTrue(context::isStopping, "the shutdown to start");
+            await("the shutdown to start").atMost(RunningRouter.WAIT).until(context::isStopping);
             // the consumers are suspended while the held request keeps the shutdown waiting
-            awaitTrue(() -> ServiceHelper.isSuspended(context.getRoute("ingress-http").getConsumer())
-                    || ServiceHelper.isStopped(context.getRoute("ingress-http").getConsumer()), "the webhook route to stop taking requests");
+            await("the webhook route to stop taking requests").atMost(RunningRouter.WAIT)
+                    .until(() -> ServiceHelper.isSuspended(context.getRoute("ingress-http").getConsumer())
+                            || ServiceHelper.isStopped(context.getRoute("ingress-http").getConsumer()));
 
             byte[] body = ("{\"applicantId\":\"during-shutdown\",\"correlationId\":\"c\",\"type\":\"applicantCreated\","
                     + "\"createdAtMs\":\"2024-01-01 00:00:00.000\"}").getBytes(StandardCharsets.UTF_8);

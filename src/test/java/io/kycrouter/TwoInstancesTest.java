@@ -27,8 +27,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static io.kycrouter.support.RunningRouter.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two router processes sharing one database (PostgreSQL in the PostgreSQL profile, otherwise an H2 server):
@@ -122,13 +122,8 @@ class TwoInstancesTest {
             }
             assertThat(fresh).isEqualTo(events);
             assertThat(count("select count(*) from inbox where event_key like 'two-%'")).isEqualTo(events);
-            awaitTrue(() -> {
-                try {
-                    return count("select count(*) from outbox where state = 'delivered'") == events;
-                } catch (Exception ex) {
-                    return false;
-                }
-            }, "all notifications delivered");
+            await("all notifications delivered").atMost(RunningRouter.WAIT)
+                    .until(() -> count("select count(*) from outbox where state = 'delivered'") == events);
             assertThat(count("select count(*) from canonical_event")).isEqualTo(events);
             Map<String, Long> perEvent = new HashMap<>();
             for (TestReceiver.Request r : receiver.requests()) {
@@ -149,28 +144,17 @@ class TwoInstancesTest {
         receiver.block();
         byte[] body = didit("kill-1", "Declined", 1_727_681_999L);
         assertThat(a.post("/webhooks/didit", body, Signer.diditRaw(body)).statusCode()).isEqualTo(200);
-        awaitTrue(() -> !receiver.pendingRequests().isEmpty() || hasClaim(), "a delivery in flight");
-        awaitTrue(this::hasClaim, "the delivery claimed");
+        await("a delivery in flight").atMost(RunningRouter.WAIT).until(() -> !receiver.pendingRequests().isEmpty() || hasClaim());
+        await("the delivery claimed").atMost(RunningRouter.WAIT).until(this::hasClaim);
         String holder = claimHolder();
         RouterProcess victim = holder.equals(a.outboxInstance()) ? a : b;
         RouterProcess survivor = victim == a ? b : a;
         victim.kill();
         receiver.release(); // the dead instance's request is answered into a closed connection
-        awaitTrue(() -> {
-            try {
-                return count("select count(*) from outbox where state = 'delivered'") == 1;
-            } catch (Exception e) {
-                return false;
-            }
-        }, "the survivor delivers once the lease has lapsed");
+        await("the survivor delivers once the lease has lapsed").atMost(RunningRouter.WAIT)
+                .until(() -> count("select count(*) from outbox where state = 'delivered'") == 1);
         // the row is marked delivered just before the line is logged: wait for the line
-        awaitTrue(() -> {
-            try {
-                return survivor.log().contains("outcome=delivered");
-            } catch (Exception e) {
-                return false;
-            }
-        }, "the survivor's delivery logged");
+        await("the survivor's delivery logged").atMost(RunningRouter.WAIT).until(() -> survivor.log().contains("outcome=delivered"));
         if (victim == a) {
             a = null;
         } else {
@@ -185,23 +169,18 @@ class TwoInstancesTest {
         receiver.block(); // the receiver holds the request far longer than the lease
         byte[] body = didit("slow-1", "Approved", 1_727_682_001L);
         assertThat(a.post("/webhooks/didit", body, Signer.diditRaw(body)).statusCode()).isEqualTo(200);
-        awaitTrue(() -> inFlight() == 1, "the first attempt in flight");
+        await("the first attempt in flight").atMost(RunningRouter.WAIT).until(() -> inFlight() == 1);
         String holder = claimHolder();
         Instant firstUntil = claimedUntil();
         // the claim is still held, renewed, a second after the lease it was taken with ran out (the other instance
         // polls every 50 ms); or, as before the renewal, the other instance sent the event a second time
-        awaitTrue(() -> inFlight() > 1 || renewedPast(firstUntil.plus(lease).plusSeconds(1)),
-                "the claim renewed past its first lease, or a second attempt");
+        await("the claim renewed past its first lease, or a second attempt").atMost(RunningRouter.WAIT)
+                .until(() -> inFlight() > 1 || renewedPast(firstUntil.plus(lease).plusSeconds(1)));
         assertThat(inFlight()).as("attempts in flight at the receiver").isEqualTo(1);
         assertThat(claimHolder()).isEqualTo(holder);
         receiver.release();
-        awaitTrue(() -> {
-            try {
-                return count("select count(*) from outbox where state = 'delivered'") == 1;
-            } catch (Exception e) {
-                return false;
-            }
-        }, "the slow attempt recorded delivered");
+        await("the slow attempt recorded delivered").atMost(RunningRouter.WAIT)
+                .until(() -> count("select count(*) from outbox where state = 'delivered'") == 1);
         assertThat(receiver.requests()).hasSize(1);
         assertThat(occurrences(a.log(), "outcome=delivered") + occurrences(b.log(), "outcome=delivered")).isEqualTo(1);
     }
@@ -211,13 +190,9 @@ class TwoInstancesTest {
         return held.isEmpty() ? 0 : held.get(0);
     }
 
-    boolean renewedPast(Instant until) {
-        try {
-            Instant now = claimedUntil();
-            return now != null && now.isAfter(until);
-        } catch (Exception e) {
-            return false;
-        }
+    boolean renewedPast(Instant until) throws Exception {
+        Instant now = claimedUntil();
+        return now != null && now.isAfter(until);
     }
 
     Instant claimedUntil() throws Exception {
@@ -228,12 +203,8 @@ class TwoInstancesTest {
         }
     }
 
-    boolean hasClaim() {
-        try {
-            return count("select count(*) from outbox where claimed_by is not null") == 1;
-        } catch (Exception e) {
-            return false;
-        }
+    boolean hasClaim() throws Exception {
+        return count("select count(*) from outbox where claimed_by is not null") == 1;
     }
 
     String claimHolder() throws Exception {

@@ -1,5 +1,7 @@
 package io.kycrouter.store;
 
+import io.kycrouter.support.RunningRouter;
+import org.awaitility.Awaitility;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import static io.kycrouter.support.RunningRouter.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -110,7 +111,9 @@ class GroupCommitTest {
                 String key = "k" + i;
                 others.add(callers.submit(() -> writer.submit(key)));
             }
-            awaitTrue(() -> writer.queued() == others.size(), "the other callers queued behind the held batch");
+            // Awaitility by its class name: this class's own await(CountDownLatch) hides a static import of the name
+            Awaitility.await("the other callers queued behind the held batch").atMost(RunningRouter.WAIT)
+                    .until(() -> writer.queued() == others.size());
             go.countDown();
             assertThat(first.get(30, TimeUnit.SECONDS)).isTrue();
             for (Future<Boolean> f : others) {

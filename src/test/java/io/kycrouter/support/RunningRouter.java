@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import static org.awaitility.Awaitility.await;
 
@@ -184,15 +183,6 @@ public final class RunningRouter implements AutoCloseable {
         await("canonical event for inbox row " + inboxId).atMost(WAIT)
                 .until(() -> count("select count(*) from canonical_event where inbox_id = ?", inboxId) == 1);
         return JSON.readTree((String) rows("select payload from canonical_event where inbox_id = ?", inboxId).get(0).get("payload"));
-    }
-
-    /**
-     * Kept so that older tests compile; new code calls Awaitility directly:
-     * {@code await("what").atMost(RunningRouter.WAIT).until(() -> ...)}, which lets a failing query fail the test.
-     */
-    @Deprecated
-    public static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        await(what).atMost(WAIT).pollInterval(Duration.ofMillis(25)).until(condition::getAsBoolean);
     }
 
     public static byte[] fixture(String path) throws IOException {
