@@ -71,7 +71,7 @@ public final class VendorRegistry {
                             + " accepts its deliveries unauthenticated. Never run like this in production.", vendor.name());
                 } else {
                     LOG.warn("vendor {} has no credential configured: every delivery to /webhooks/{} is refused with 401"
-                            + " until one is set (see README, 'Vendor secrets')", vendor.name(), vendor.name());
+                            + " until one is set (see README, 'Vendors')", vendor.name(), vendor.name());
                 }
             }
         }
