@@ -1,20 +1,13 @@
 package io.kycrouter.ingress;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A JSON error answer sent by a Vert.x handler, before the request reaches a route: the same shape as the routes'
  * answers ({@code {"status":"rejected","error":...,"message":...}}).
  */
 final class EarlyAnswer {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private EarlyAnswer() {
     }
@@ -37,16 +30,6 @@ final class EarlyAnswer {
         if (!routing.request().isEnded()) {
             routing.response().putHeader(HttpHeaders.CONNECTION, "close");
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", "rejected");
-        body.put("error", error);
-        body.put("message", message);
-        String text;
-        try {
-            text = JSON.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            text = "{\"status\":\"rejected\"}";
-        }
-        routing.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(text);
+        ErrorAnswers.send(routing.response(), status, error, message);
     }
 }
