@@ -18,7 +18,7 @@ import static io.kycrouter.support.RunningRouter.fixture;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every Didit example of vendor-docs/didit.md (turned into JSON), posted over HTTP with valid signatures. */
+/** Every Didit example of the vendor's webhook documentation (turned into JSON), posted over HTTP with valid signatures. */
 class DiditWebhooksTest {
 
     static RunningRouter router;

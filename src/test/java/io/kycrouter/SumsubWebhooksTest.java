@@ -21,7 +21,7 @@ import static io.kycrouter.support.RunningRouter.fixture;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every Sumsub example of vendor-docs/sumsub.md, posted over HTTP with a valid X-Payload-Digest. */
+/** Every Sumsub example of the vendor's webhook documentation, posted over HTTP with a valid X-Payload-Digest. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SumsubWebhooksTest {
 

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Every Treezor example of vendor-docs/treezor.md (corrected where the page is invalid JSON), signed the way
+ * Every Treezor example of the vendor's webhook documentation (corrected where the page is invalid JSON), signed the way
  * Treezor signs: the fixtures' object_payload_signature values were computed by PHP's own json_encode and
  * hash_hmac with the test secret, so the router's PHP-style re-encoding is checked against PHP itself. Event times
  * come from the signed object_payload (see routes/treezor.yaml). The documentation's videoConference.created repeats

@@ -4,7 +4,10 @@ import io.kycrouter.support.RouterProcess;
 import io.kycrouter.support.TestReceiver;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The database becomes unreachable under load (the network to it is cut) and comes back: meanwhile the ingress
@@ -86,16 +89,8 @@ class DatabaseOutageTest {
         }
     }
 
-    private static int awaitReadiness(RouterProcess router, int wanted) throws Exception {
-        long deadline = System.currentTimeMillis() + 20_000;
-        int last = -1;
-        while (System.currentTimeMillis() < deadline) {
-            last = router.readiness();
-            if (last == wanted) {
-                return last;
-            }
-            Thread.sleep(100);
-        }
-        return last;
+    private static int awaitReadiness(RouterProcess router, int wanted) {
+        return await("readiness " + wanted).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(router::readiness, status -> status == wanted);
     }
 }

@@ -1,6 +1,7 @@
 package io.kycrouter.support;
 
 import org.apache.camel.test.AvailablePortFinder;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.IOException;
 import java.net.URI;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The router as a separate operating-system process (its own JVM), started with environment variables the way
@@ -48,25 +51,23 @@ public final class RouterProcess implements AutoCloseable {
         pb.environment().put("KYC_HTTP_PORT", String.valueOf(port));
         pb.environment().put("KYC_MANAGEMENT_PORT", String.valueOf(managementPort));
         RouterProcess router = new RouterProcess(pb.start(), port, managementPort, log);
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!router.process.isAlive()) {
-                throw new IllegalStateException(name + " exited: " + Files.readString(log));
-            }
-            try {
-                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready")).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (ready.statusCode() == 200) {
-                    return router;
-                }
-            } catch (IOException notYet) {
-                // starting
-            }
-            Thread.sleep(200);
+        try {
+            // until the readiness probe answers 200; a refused connection is "still starting", an exit is a failure
+            await(name + " ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptionsInstanceOf(IOException.class)
+                    .until(() -> {
+                        if (!router.process.isAlive()) {
+                            throw new IllegalStateException(name + " exited: " + Files.readString(log));
+                        }
+                        return HTTP.send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready")).GET().build(),
+                                HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                    });
+            return router;
+        } catch (ConditionTimeoutException e) {
+            router.kill();
+            throw new IllegalStateException(name + " did not become ready: " + Files.readString(log));
         }
-        router.kill();
-        throw new IllegalStateException(name + " did not become ready: " + Files.readString(log));
     }
 
     public int port() {
