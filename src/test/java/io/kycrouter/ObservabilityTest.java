@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -84,11 +85,14 @@ class ObservabilityTest {
                         .doesNotContain("eventType=\"route\"");
                 // the outbox gauges read the database, and must still do so after a garbage collection
                 System.gc();
-                Thread.sleep(5_100); // a time window, not a condition: past the gauges' cache, so they read the database again
-                assertThat(metrics(router).lines().filter(l -> l.startsWith("kyc_outbox_")))
-                        .hasSize(3)
-                        .allSatisfy(line -> assertThat(line).doesNotEndWith("NaN"))
-                        .contains("kyc_outbox_pending{target=\"crm\"} 0.0", "kyc_outbox_dead{target=\"crm\"} 0.0");
+                // the gauges must read the database, not NaN, throughout a window longer than their cache (5 s)
+                await("outbox gauges read the database after a collection").during(Duration.ofMillis(5_100))
+                        .atMost(RunningRouter.WAIT).untilAsserted(() ->
+                                assertThat(metrics(router).lines().filter(l -> l.startsWith("kyc_outbox_")))
+                                        .hasSize(3)
+                                        .allSatisfy(line -> assertThat(line).doesNotEndWith("NaN"))
+                                        .contains("kyc_outbox_pending{target=\"crm\"} 0.0",
+                                                "kyc_outbox_dead{target=\"crm\"} 0.0"));
             }
         }
     }

@@ -97,6 +97,20 @@ public final class RunningRouter implements AutoCloseable {
         return start(defaults(dataDir));
     }
 
+    /** Starts a router that must fail to start; returns the messages of the failure and all its causes. */
+    public static String startupFailure(Map<String, String> settings) {
+        try {
+            start(settings).close();
+        } catch (Throwable e) {
+            StringBuilder all = new StringBuilder();
+            for (Throwable x = e; x != null; x = x.getCause()) {
+                all.append(x.getMessage()).append('\n');
+            }
+            return all.toString();
+        }
+        throw new AssertionError("start-up should have failed");
+    }
+
     public static RunningRouter start(Map<String, String> settings) throws Exception {
         Main main = KycWebhookRouter.create(settings);
         main.start();
