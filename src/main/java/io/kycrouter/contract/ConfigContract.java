@@ -121,11 +121,15 @@ public final class ConfigContract {
 
     /** The line of a properties file where the key is set, or 0. */
     private static int lineOf(String location, String key) {
-        if (location == null || !location.startsWith("file:")) {
+        if (location == null || location.startsWith("classpath:")) {
             return 0;
         }
         try {
-            List<String> lines = Files.readAllLines(Path.of(location.substring("file:".length())));
+            Path file = Path.of(location.startsWith("file:") ? location.substring("file:".length()) : location);
+            if (!Files.isRegularFile(file)) {
+                return 0;
+            }
+            List<String> lines = Files.readAllLines(file);
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i).stripLeading();
                 if (line.startsWith(key)) {
