@@ -57,7 +57,15 @@ public final class CheckCommand implements Command {
             err.println("check takes no arguments (it reads KYC_CONFIG and KYC_ROUTES_DIR, as run does)");
             return USAGE;
         }
-        quietInfoLogs();
+        Runnable restoreLogs = quietInfoLogs();
+        try {
+            return check(out);
+        } finally {
+            restoreLogs.run();
+        }
+    }
+
+    private int check(PrintStream out) {
         Map<String, String> settings = new HashMap<>(overrides);
         settings.putAll(OFFLINE);
         Main main = configuredOnly.apply(settings);
@@ -95,16 +103,22 @@ public final class CheckCommand implements Command {
         return OK;
     }
 
-    /** Camel's start-up INFO lines would bury the answer; warnings (a vendor without credential) stay. */
-    private static void quietInfoLogs() {
+    /**
+     * Camel's start-up INFO lines would bury the answer; warnings (a vendor without credential) stay. Returns what
+     * puts the levels back (the check also runs inside the tests' JVM).
+     */
+    private static Runnable quietInfoLogs() {
         if (System.getenv("KYC_LOG_LEVEL") != null) {
-            return;
+            return () -> { };
         }
+        Map<ch.qos.logback.classic.Logger, Level> before = new HashMap<>();
         for (String name : List.of(org.slf4j.Logger.ROOT_LOGGER_NAME, "org.apache.camel")) {
             if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger) {
+                before.put(logger, logger.getLevel());
                 logger.setLevel(Level.WARN);
             }
         }
+        return () -> before.forEach(ch.qos.logback.classic.Logger::setLevel);
     }
 
     /** Checks the configuration as Camel Main configures the context, where the router would build its beans. */
