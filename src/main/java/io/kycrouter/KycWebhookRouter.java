@@ -15,8 +15,9 @@ import java.util.function.Supplier;
 
 /**
  * The jar's entry point: {@code java -jar kyc-webhook-router.jar [command]}, the command first (no command: run).
- * The router is Camel Main with config/application.properties (or the file named by KYC_CONFIG) and the YAML routes
- * under routes/ (or KYC_ROUTES_DIR), both read from the file system at start-up.
+ * The router is Camel Main with config/application.properties (or the file named by KYC_CONFIG), the vendor folders
+ * under vendors/ (or KYC_VENDORS_DIR), both read from the file system at start-up, and the router's own routes from
+ * the jar, any of them replaced by a file in routes/ (or KYC_ROUTES_DIR); see {@link RouterLayout}.
  */
 public final class KycWebhookRouter {
 
@@ -25,7 +26,7 @@ public final class KycWebhookRouter {
 
     static {
         COMMANDS.put("run", () -> new RunCommand(KycWebhookRouter::create, Map.of()));
-        COMMANDS.put("dev", () -> new DevCommand(KycWebhookRouter::create, System.getenv()));
+        COMMANDS.put("dev", () -> new DevCommand(KycWebhookRouter::create));
         COMMANDS.put("check", () -> new CheckCommand(KycWebhookRouter::configuredOnly, Map.of()));
     }
 
@@ -59,9 +60,13 @@ public final class KycWebhookRouter {
         return main;
     }
 
-    /** Camel Main with the router's configuration files and the overrides, but none of its beans (check). */
+    /**
+     * Camel Main with the router's configuration files, its layout (vendor folders, route files) and the overrides,
+     * but none of its beans (check).
+     */
     public static Main configuredOnly(Map<String, String> overrides) {
         Main main = new Main();
+        main.addMainListener(new RouterLayout());
         String config = System.getenv().getOrDefault("KYC_CONFIG", "config/application.properties");
         main.setPropertyPlaceholderLocations("file:" + config);
         overrides.forEach(main::addOverrideProperty);

@@ -41,6 +41,7 @@ import io.kycrouter.store.Intake;
 import io.kycrouter.store.Retention;
 import io.kycrouter.store.StoreEventRecorder;
 import io.kycrouter.vendors.Settings;
+import io.kycrouter.vendors.VendorFolders;
 import io.kycrouter.vendors.VendorRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -68,15 +69,15 @@ public class RouterConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings kyc = new Settings("kyc.", key -> context.getPropertiesComponent().resolveProperty(key));
         Clock clock = Clock.systemUTC();
+        VendorFolders folders = context.getRegistry().lookupByNameAndType(RouterLayout.VENDOR_FOLDERS, VendorFolders.class);
         // the operator's files first: an unknown key or an incomplete vendor fails here, every problem named at once
-        List<Problem> problems = new ConfigContract(context.getPropertiesComponent().loadProperties(), kyc).check();
+        List<Problem> problems = ConfigContract.of(context.getPropertiesComponent().loadProperties(), kyc, folders).check();
         if (!problems.isEmpty()) {
             throw new ContractViolation(problems);
         }
         // every vendor route file is held to the mapping contract as Camel loads it (and reloads it in dev mode)
         context.getRegistry().bind("kycRouteContract", new ContractEnforcer());
-
-        VendorRegistry vendors = VendorRegistry.load(kyc);
+        VendorRegistry vendors = VendorRegistry.load(kyc, folders.names());
         Targets targets = Targets.load(kyc);
         HikariDataSource dataSource = Database.open(kyc.child("db"));
         onStop(context, dataSource::close);
@@ -138,7 +139,7 @@ public class RouterConfiguration implements CamelConfiguration {
                 Duration.ofDays(kyc.number("retention.inbox-body-days", 30)),
                 (int) kyc.number("retention.batch-size", 500), Duration.ofMillis(kyc.number("retention.pause-ms", 50))));
         context.getRegistry().bind("notifyTransport", new NotifyTransport(clock));
-        // each target's route from the template of its type (routes/notifiers.yaml); Camel Main collects this builder
+        // each target's route from the template of its type (router/notifiers.yaml); Camel Main collects this builder
         // from the registry and adds templated routes once the route files are loaded
         context.getRegistry().bind("notifierTargetRoutes", new TargetRoutes(targets));
         // no request header, query parameter or form field becomes a message header: credentials are read from the
@@ -157,7 +158,7 @@ public class RouterConfiguration implements CamelConfiguration {
         RequestsInFlight inFlight = new RequestsInFlight((int) kyc.number("ingress.max-requests-in-flight",
                 RequestsInFlight.defaultLimit((int) kyc.number("ingress.worker-threads", 64))), () -> metrics.shed("in_flight"));
         metrics.requestsInFlight(inFlight::inFlight);
-        context.addStartupListener(new StartupChecks(vendors));
+        context.addStartupListener(new StartupChecks(vendors, folders));
         context.addStartupListener(new ServerGuards(kyc, bodyReader, new EarlyRefusals(vendors, authenticator, metrics, clock), inFlight));
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.kycrouter.MappingContractTest.didit;
-import static io.kycrouter.MappingContractTest.routesWith;
+import static io.kycrouter.MappingContractTest.vendorsWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,9 +34,9 @@ class CheckCommandTest {
         return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    private static Map<String, String> routes(Path dir) {
+    private static Map<String, String> vendors(Path dir) {
         Map<String, String> overrides = new HashMap<>();
-        overrides.put("camel.main.routes-include-pattern", "file:" + dir + "/*.yaml");
+        overrides.put("kyc.vendors.dir", dir.toString());
         return overrides;
     }
 
@@ -61,15 +61,15 @@ class CheckCommandTest {
 
     @Test
     void everyProblemIsPrintedWithItsFileAndLine() throws Exception {
-        Path dir = routesWith("didit.yaml", didit(
+        Path dir = vendorsWith("didit", didit(
                 "- setVariable: { name: statu, constant: APPROVED }",
                 "- setVariable: { name: type, jsonpath: \"$.decision..\" }"));
-        Map<String, String> overrides = routes(dir);
+        Map<String, String> overrides = vendors(dir);
         overrides.put("kyc.ingres.max-body-size", "1000");
         Outcome outcome = check(overrides);
         assertThat(outcome.out())
-                .contains("didit.yaml:7: vendor-didit setVariable statu: unknown variable 'statu'")
-                .contains("didit.yaml:8: vendor-didit setVariable type: JSONPath $.decision.. does not compile")
+                .contains("didit/routes.yaml:7: vendor-didit setVariable statu: unknown variable 'statu'")
+                .contains("didit/routes.yaml:8: vendor-didit setVariable type: JSONPath $.decision.. does not compile")
                 .contains("kyc.ingres.max-body-size: unknown key; the nearest known key is kyc.ingress.max-body-size")
                 .contains("3 problems")
                 .doesNotContain("OK:");
@@ -78,17 +78,17 @@ class CheckCommandTest {
 
     @Test
     void aRouteFileCamelCannotLoadIsNamed() throws Exception {
-        Path dir = routesWith("didit.yaml", didit("- setVariabel: { name: status, constant: APPROVED }"));
-        Outcome outcome = check(routes(dir));
-        assertThat(outcome.out()).contains("didit.yaml").contains("setVariabel");
+        Path dir = vendorsWith("didit", didit("- setVariabel: { name: status, constant: APPROVED }"));
+        Outcome outcome = check(vendors(dir));
+        assertThat(outcome.out()).contains("didit/routes.yaml").contains("setVariabel");
         assertThat(outcome.code()).isEqualTo(1);
     }
 
     @Test
     void aVendorWithoutRouteIsNamed() throws Exception {
-        Path dir = routesWith("didit.yaml", "[]\n");
-        Outcome outcome = check(routes(dir));
-        assertThat(outcome.out()).contains("vendor didit has no route consuming direct:vendor-didit");
+        Path dir = vendorsWith("didit", "[]\n");
+        Outcome outcome = check(vendors(dir));
+        assertThat(outcome.out()).contains("didit/routes.yaml: didit: vendor didit has no route consuming direct:vendor-didit");
         assertThat(outcome.code()).isEqualTo(1);
     }
 

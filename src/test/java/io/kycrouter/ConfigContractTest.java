@@ -3,6 +3,8 @@ package io.kycrouter;
 import io.kycrouter.support.RunningRouter;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,6 +27,31 @@ class ConfigContractTest {
         assertThat(failure(Map.of("kyc.vendor.sumsub.auth.digest.algoritm", "SHA256")))
                 .contains("kyc.vendor.sumsub.auth.digest.algoritm: unknown key; the nearest known key is"
                         + " kyc.vendor.sumsub.auth.digest.algorithm");
+    }
+
+    @Test
+    void aMistypedKeyInAVendorFileIsNamedAsThatFileWritesIt() throws Exception {
+        Path vendors = RunningRouter.vendorsCopy("vendor-typo");
+        Path file = vendors.resolve("sumsub").resolve("vendor.properties");
+        Files.writeString(file, Files.readString(file) + "auth.digest.algoritm = SHA256\n");
+        int line = Files.readAllLines(file).size();
+        assertThat(failure(Map.of("kyc.vendors.dir", vendors.toString())))
+                .contains("sumsub/vendor.properties:" + line + ": auth.digest.algoritm: unknown key; the nearest known key is"
+                        + " auth.digest.algorithm");
+    }
+
+    @Test
+    void anIncompleteSchemeInAVendorFileIsNamedThere() throws Exception {
+        Path vendors = RunningRouter.vendorsCopy("vendor-incomplete");
+        Path file = vendors.resolve("veratad").resolve("vendor.properties");
+        String properties = Files.readString(file);
+        assertThat(properties).contains("auth.basic.passwords");
+        Files.writeString(file, properties.replaceAll("(?m)^auth\\.basic\\.passwords.*$", ""));
+        Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("config-contract"));
+        settings.put("kyc.vendors.dir", vendors.toString());
+        settings.remove("kyc.vendor.veratad.auth.basic.passwords"); // the tests' credential, set over the files
+        assertThat(RunningRouter.startupFailure(settings))
+                .contains("veratad/vendor.properties:8: auth.basic.type: scheme basic (basic)").contains(" of vendor veratad has no passwords key: add auth.basic.passwords = ");
     }
 
     @Test

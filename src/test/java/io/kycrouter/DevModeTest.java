@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.kycrouter.MappingContractTest.routesWith;
 import static io.kycrouter.support.RunningRouter.fixture;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,10 +47,10 @@ class DevModeTest {
 
     @Test
     void anEditedMappingIsReloadedAndABrokenEditKeepsThePreviousOne() throws Exception {
-        Path routes = routesWith("argos.yaml", Files.readString(Path.of("routes/argos.yaml")));
+        Path vendors = RunningRouter.vendorsCopy("dev-vendors");
         Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("dev"));
-        settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
-        settings.putAll(DevCommand.settings(routes.toString()));
+        settings.put("kyc.vendors.dir", vendors.toString());
+        settings.putAll(DevCommand.SETTINGS);
 
         Logger watcher = (Logger) LoggerFactory.getLogger(FileWatcherResourceReloadStrategy.class);
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
@@ -60,7 +59,7 @@ class DevModeTest {
         try (RunningRouter router = RunningRouter.start(settings)) {
             assertThat(approvedBecomes(router)).isEqualTo("APPROVED");
 
-            Path argos = routes.resolve("argos.yaml");
+            Path argos = vendors.resolve("argos").resolve("routes.yaml");
             String original = Files.readString(argos);
             assertThat(original).contains("constant: APPROVED");
             Files.writeString(argos, original.replace("constant: APPROVED", "constant: REJECTED"));
@@ -69,7 +68,7 @@ class DevModeTest {
             String edited = Files.readString(argos);
             Files.writeString(argos, edited.replace("name: vendorEventType", "name: vendorEventTyp"));
             await("the broken edit reported").atMost(RunningRouter.WAIT).until(() -> messages(logged).stream()
-                    .anyMatch(m -> m.contains("argos.yaml") && m.contains("unknown variable 'vendorEventTyp'")));
+                    .anyMatch(m -> m.contains("argos/routes.yaml") && m.contains("unknown variable 'vendorEventTyp'")));
             JsonNode event = approvedEvent(router);
             assertThat(event.get("status").asText()).as("the previous mapping still serves").isEqualTo("REJECTED");
             assertThat(event.get("vendorEventType").asText()).isEqualTo("approved");

@@ -16,16 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MappingContractTest {
 
-    /** The repository's routes, with one vendor route file replaced. */
-    static Path routesWith(String fileName, String content) throws Exception {
-        Path dir = RunningRouter.tempDir("routes");
-        try (var files = Files.list(Path.of("routes"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, dir.resolve(file.getFileName()));
-            }
-        }
-        Files.writeString(dir.resolve(fileName), content);
-        return dir;
+    /** A copy of the repository's vendor folders, with one vendor's routes.yaml replaced. */
+    static Path vendorsWith(String vendor, String routesYaml) throws Exception {
+        Path vendors = RunningRouter.vendorsCopy("vendors-" + vendor);
+        Files.writeString(vendors.resolve(vendor).resolve("routes.yaml"), routesYaml);
+        return vendors;
     }
 
     static String didit(String... steps) {
@@ -43,48 +38,48 @@ class MappingContractTest {
         return yaml.toString();
     }
 
-    private static String failure(Path routes) throws Exception {
+    private static String failure(Path vendors) throws Exception {
         Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("contract"));
-        settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
+        settings.put("kyc.vendors.dir", vendors.toString());
         return RunningRouter.startupFailure(settings);
     }
 
     @Test
     void anUnknownVariableIsNamedWithItsFileLineAndStep() throws Exception {
-        Path routes = routesWith("didit.yaml", didit("- setVariable: { name: statu, constant: APPROVED }"));
+        Path routes = vendorsWith("didit", didit("- setVariable: { name: statu, constant: APPROVED }"));
         assertThat(failure(routes))
-                .contains("didit.yaml:7: vendor-didit setVariable statu: unknown variable 'statu'")
+                .contains("didit/routes.yaml:7: vendor-didit setVariable statu: unknown variable 'statu'")
                 .contains("did you mean 'status'?");
     }
 
     @Test
     void aStatusThatIsNotCanonicalIsNamed() throws Exception {
-        Path routes = routesWith("didit.yaml", didit("- setVariable: { name: status, constant: APROVED }"));
+        Path routes = vendorsWith("didit", didit("- setVariable: { name: status, constant: APROVED }"));
         assertThat(failure(routes))
-                .contains("didit.yaml:7: vendor-didit setVariable status: 'APROVED' is not a canonical status")
+                .contains("didit/routes.yaml:7: vendor-didit setVariable status: 'APROVED' is not a canonical status")
                 .contains("did you mean 'APPROVED'?");
     }
 
     @Test
     void aTypeThatIsNotCanonicalIsNamed() throws Exception {
-        Path routes = routesWith("didit.yaml", didit("- setVariable: { name: type, constant: VERIFICATION_DONE }"));
-        assertThat(failure(routes)).contains("didit.yaml:7: vendor-didit setVariable type: 'VERIFICATION_DONE' is not a canonical type");
+        Path routes = vendorsWith("didit", didit("- setVariable: { name: type, constant: VERIFICATION_DONE }"));
+        assertThat(failure(routes)).contains("didit/routes.yaml:7: vendor-didit setVariable type: 'VERIFICATION_DONE' is not a canonical type");
     }
 
     @Test
     void aJsonPathThatDoesNotCompileIsNamed() throws Exception {
-        Path routes = routesWith("didit.yaml", didit(
+        Path routes = vendorsWith("didit", didit(
                 "- choice:",
                 "    when:",
                 "      - jsonpath: \"$[?(@.status == 'Approved'\"",
                 "        steps:",
                 "          - setVariable: { name: status, constant: APPROVED }"));
-        assertThat(failure(routes)).contains("didit.yaml:9: vendor-didit when jsonpath: JSONPath $[?(@.status == 'Approved' does not compile");
+        assertThat(failure(routes)).contains("didit/routes.yaml:9: vendor-didit when jsonpath: JSONPath $[?(@.status == 'Approved' does not compile");
     }
 
     @Test
     void aRouteTheVendorRouteCallsIsHeldToTheContract() throws Exception {
-        Path routes = routesWith("didit.yaml", didit("- to: direct:didit-decision") + """
+        Path routes = vendorsWith("didit", didit("- to: direct:didit-decision") + """
                 - route:
                     id: didit-decision
                     from:
@@ -92,23 +87,23 @@ class MappingContractTest {
                       steps:
                         - setVariable: { name: verdict, jsonpath: "$.decision" }
                 """);
-        assertThat(failure(routes)).contains("didit.yaml:13: didit-decision setVariable verdict: unknown variable 'verdict'");
+        assertThat(failure(routes)).contains("didit/routes.yaml:13: didit-decision setVariable verdict: unknown variable 'verdict'");
     }
 
     @Test
     void routerOwnedVariablesAreNotForVendorRoutes() throws Exception {
-        Path routes = routesWith("didit.yaml", didit("- setVariable: { name: vendor, constant: sumsub }"));
+        Path routes = vendorsWith("didit", didit("- setVariable: { name: vendor, constant: sumsub }"));
         assertThat(failure(routes)).contains("vendor-didit setVariable vendor: 'vendor' is set by the router");
     }
 
     @Test
     void workingVariablesStartWithAnUnderscore() throws Exception {
-        Path routes = routesWith("didit.yaml", didit(
+        Path routes = vendorsWith("didit", didit(
                 "- setVariable: { name: _decision, jsonpath: \"$.status\" }",
                 "- setVariable: { name: status, constant: APPROVED }",
                 "- setVariable: { name: check.kyc, jsonpath: \"$.decision.kyc.status\" }"));
         Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("contract-ok"));
-        settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
+        settings.put("kyc.vendors.dir", routes.toString());
         RunningRouter.start(settings).close();
     }
 }

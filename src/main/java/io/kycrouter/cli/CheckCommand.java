@@ -7,6 +7,7 @@ import io.kycrouter.contract.Problem;
 import io.kycrouter.contract.RouteContract;
 import io.kycrouter.notify.Targets;
 import io.kycrouter.vendors.Settings;
+import io.kycrouter.vendors.VendorFolders;
 import io.kycrouter.vendors.VendorRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -82,13 +83,13 @@ public final class CheckCommand implements Command {
                 for (String vendor : checks.vendors.names()) {
                     String uri = RouteContract.VENDOR_ROUTE_PREFIX + vendor;
                     if (loaded.stream().noneMatch(r -> r.getInput() != null && uri.equals(r.getInput().getEndpointUri()))) {
-                        checks.problems.add(new Problem(checks.configFile, 0, "kyc.vendors",
+                        checks.problems.add(new Problem(Problem.fileOf("file:" + checks.folders.routes(vendor)), 0, vendor,
                                 "vendor " + vendor + " has no route consuming " + uri));
                     }
                 }
             }
-        } catch (Exception e) { // a route file Camel could not load: its message names the file
-            checks.problems.add(new Problem("routes", 0, "loading", String.join("; ", StartupFailure.messages(e))));
+        } catch (Exception e) { // a route file Camel could not load, a vendor folder that is not one: the message names it
+            checks.problems.add(new Problem("", 0, "loading", String.join("; ", StartupFailure.messages(e))));
         } finally {
             if (main.getCamelContext() != null) {
                 main.getCamelContext().shutdown();
@@ -126,6 +127,7 @@ public final class CheckCommand implements Command {
 
         final List<Problem> problems = new ArrayList<>();
         VendorRegistry vendors;
+        VendorFolders folders;
         String configFile = "configuration";
 
         @Override
@@ -135,9 +137,10 @@ public final class CheckCommand implements Command {
                 configFile = Problem.fileOf(properties.getLocations().get(0));
             }
             Settings kyc = new Settings("kyc.", properties::resolveProperty);
-            problems.addAll(new ConfigContract(properties.loadProperties(), kyc).check());
+            folders = context.getRegistry().findSingleByType(VendorFolders.class);
+            problems.addAll(ConfigContract.of(properties.loadProperties(), kyc, folders).check());
             try {
-                vendors = VendorRegistry.load(kyc);
+                vendors = VendorRegistry.load(kyc, folders.names());
                 UserReferences.load(kyc, vendors.names());
             } catch (RuntimeException e) {
                 problems.add(new Problem(configFile, 0, "configuration", e.getMessage()));

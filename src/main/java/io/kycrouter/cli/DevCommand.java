@@ -8,17 +8,17 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * {@code dev}: the router, reloading a route file when it is saved (Camel Main's route reload on the routes folder,
- * KYC_ROUTES_DIR). Only the routes of the saved file are replaced; a file with a mistake (YAML, an unknown step, the
- * mapping contract) is refused with a message naming it, and the routes already running keep serving. Configuration
- * (application.properties: vendors' authentication, event keys) is read at start-up only: edit it, restart.
+ * {@code dev}: the router, reloading a vendor's routes.yaml when it is saved (Camel Main's route reload on the vendor
+ * folders, KYC_VENDORS_DIR). A file with a mistake (YAML, an unknown step, the mapping contract) is refused with a
+ * message naming it, and the routes already running keep serving. Settings (vendor.properties, application.properties:
+ * authentication, event keys) are read at start-up only: edit them, restart.
  */
 public final class DevCommand implements Command {
 
     private final RunCommand run;
 
-    public DevCommand(Function<Map<String, String>, Main> router, Map<String, String> env) {
-        this.run = new RunCommand(router, settings(env));
+    public DevCommand(Function<Map<String, String>, Main> router) {
+        this.run = new RunCommand(router, SETTINGS);
     }
 
     @Override
@@ -26,18 +26,15 @@ public final class DevCommand implements Command {
         return run.run(args, out, err);
     }
 
-    /** The settings dev mode adds to run, for the routes folder the environment names. */
-    public static Map<String, String> settings(Map<String, String> env) {
-        return settings(env.getOrDefault("KYC_ROUTES_DIR", "routes"));
-    }
-
-    public static Map<String, String> settings(String routesDirectory) {
-        return Map.of(
-                "camel.main.routes-reload-enabled", "true",
-                "camel.main.routes-reload-directory", routesDirectory,
-                "camel.main.routes-reload-directory-recursive", "true",
-                "camel.main.routes-reload-pattern", "*.yaml",
-                // the other files' routes (and the notifier routes made from templates) are left running
-                "camel.main.routes-reload-remove-all-routes", "false");
-    }
+    /**
+     * What dev mode adds to run: Camel Main's route reload on the vendor folders (kyc.vendors.dir, with its
+     * sub-folders), for the routes.yaml files. Only the routes of the saved file are replaced: the other vendors' and
+     * the router's own (some made from templates, which a reload of everything would not restore) keep running.
+     */
+    public static final Map<String, String> SETTINGS = Map.of(
+            "camel.main.routes-reload-enabled", "true",
+            "camel.main.routes-reload-directory", "{{kyc.vendors.dir}}",
+            "camel.main.routes-reload-directory-recursive", "true",
+            "camel.main.routes-reload-pattern", "*.yaml",
+            "camel.main.routes-reload-remove-all-routes", "false");
 }

@@ -1,14 +1,17 @@
 package io.kycrouter.contract;
 
 import io.kycrouter.vendors.Settings;
+import io.kycrouter.vendors.VendorFolders;
 import org.apache.camel.util.OrderedLocationProperties;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,32 +24,44 @@ import java.util.TreeSet;
  */
 public final class ConfigContract {
 
-    private static final String VENDOR_FILE = "vendor.properties";
+    private static final String VENDOR_PREFIX = "kyc.vendor.";
 
     private final Properties defined;
     private final Settings kyc;
+    private final Map<String, Path> vendorFiles;
 
     /**
-     * @param defined every property as loaded, with where each came from when known (Camel's PropertiesComponent
-     *                {@code loadProperties()})
-     * @param kyc     the resolved {@code kyc.} settings
+     * @param defined     every property as loaded, with where each came from when known (Camel's PropertiesComponent
+     *                    {@code loadProperties()})
+     * @param kyc         the resolved {@code kyc.} settings
+     * @param vendorFiles each vendor's vendor.properties, by vendor name (its keys are loaded relative, prefixed)
      */
-    public ConfigContract(Properties defined, Settings kyc) {
+    public ConfigContract(Properties defined, Settings kyc, Map<String, Path> vendorFiles) {
         this.defined = defined;
         this.kyc = kyc;
+        this.vendorFiles = vendorFiles;
+    }
+
+    /** The contract of this configuration and these vendor folders. */
+    public static ConfigContract of(Properties defined, Settings kyc, VendorFolders folders) {
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (String vendor : folders.names()) {
+            files.put(vendor, folders.folder(vendor).resolve(VendorFolders.PROPERTIES_FILE));
+        }
+        return new ConfigContract(defined, kyc, files);
     }
 
     public List<Problem> check() {
         List<Problem> problems = new ArrayList<>();
-        Set<String> known = ConfigKeys.known(kyc);
+        Set<String> known = ConfigKeys.known(kyc, vendorFiles.keySet());
         for (String key : new TreeSet<>(defined.stringPropertyNames())) {
             if (key.startsWith("kyc.") && !known.contains(key)) {
                 String nearest = Nearest.to(key, known).map(k -> "; the nearest known key is " + shown(k, key)).orElse("");
                 problems.add(problem(key, "unknown key" + nearest));
             }
         }
-        for (String vendor : kyc.list("vendors")) {
-            authentication(vendor.toLowerCase(Locale.ROOT), problems);
+        for (String vendor : vendorFiles.keySet()) {
+            authentication(vendor, problems);
         }
         return problems;
     }
@@ -55,8 +70,7 @@ public final class ConfigContract {
         Settings v = kyc.child("vendor").child(vendor);
         List<String> schemes = v.list("auth");
         if (schemes.isEmpty()) {
-            String key = isDefined(v.key("auth")) ? v.key("auth") : kyc.key("vendors");
-            problems.add(problem(key, "vendor " + vendor + " has no authentication scheme: set " + v.key("auth")
+            problems.add(problem(v.key("auth"), "vendor " + vendor + " has no authentication scheme: set " + v.key("auth")
                     + " = <scheme names> and each scheme's type and credential"));
             return;
         }
@@ -97,26 +111,51 @@ public final class ConfigContract {
         return defined.getProperty(key) != null; // Camel's ordered properties answer get, not containsKey
     }
 
-    /** The problem at a key, in the file that defines it, the key written as that file writes it. */
+    /** The problem at a key, in the file that sets it (a vendor's key: its vendor.properties, the key relative). */
     private Problem problem(String key, String message) {
-        String location = defined instanceof OrderedLocationProperties o ? o.getLocation(key) : null;
+        Path vendorFile = vendorFileOf(key);
+        String location = vendorFile != null ? "file:" + vendorFile
+                : defined instanceof OrderedLocationProperties o ? o.getLocation(key) : null;
         String file = location == null ? "configuration" : Problem.fileOf(location);
-        String written = shown(key, key);
+        String written = shown(key);
         return new Problem(file, lineOf(location, written), written, message);
     }
 
-    /**
-     * A key as written in the file that defines {@code near} (relative in a vendor.properties: the loader prefixes
-     * those keys with kyc.vendor.&lt;vendor&gt;.).
-     */
-    private String shown(String key, String near) {
-        String location = defined instanceof OrderedLocationProperties o ? o.getLocation(near) : null;
-        if (location != null && location.endsWith(VENDOR_FILE) && key.startsWith("kyc.vendor.")) {
-            String rest = key.substring("kyc.vendor.".length());
-            int dot = rest.indexOf('.');
-            return dot < 0 ? key : rest.substring(dot + 1);
+    /** The vendor.properties a key was read from: a kyc.vendor.&lt;v&gt;.* key that no other file sets. */
+    private Path vendorFileOf(String key) {
+        String vendor = vendorOf(key);
+        if (vendor == null) {
+            return null;
         }
-        return key;
+        String location = defined instanceof OrderedLocationProperties o ? o.getLocation(key) : null;
+        // vendor.properties are Camel's initial properties; a key set in application.properties or overridden wins
+        return location == null || "initial".equals(location) ? vendorFiles.get(vendor) : null;
+    }
+
+    private String vendorOf(String key) {
+        if (!key.startsWith(VENDOR_PREFIX)) {
+            return null;
+        }
+        String rest = key.substring(VENDOR_PREFIX.length());
+        int dot = rest.indexOf('.');
+        return dot < 0 || !vendorFiles.containsKey(rest.substring(0, dot)) ? null : rest.substring(0, dot);
+    }
+
+    /** A key as its file writes it: relative in a vendor.properties. */
+    private String shown(String key) {
+        if (vendorFileOf(key) == null) {
+            return key;
+        }
+        return key.substring(VENDOR_PREFIX.length() + vendorOf(key).length() + 1);
+    }
+
+    /** A known key, as the file that holds the mistaken one writes it. */
+    private String shown(String known, String mistaken) {
+        String vendor = vendorOf(known);
+        if (vendorFileOf(mistaken) != null && vendor != null && vendor.equals(vendorOf(mistaken))) {
+            return known.substring(VENDOR_PREFIX.length() + vendor.length() + 1);
+        }
+        return known;
     }
 
     /** The line of a properties file where the key is set, or 0. */

@@ -2,6 +2,7 @@ package io.kycrouter.contract;
 
 import io.kycrouter.vendors.Settings;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -10,14 +11,14 @@ import java.util.TreeSet;
 /**
  * Every {@code kyc.*} key the router reads: the one registry an unknown key is judged against. Keys with a free part
  * (a vendor, an authentication scheme, a notifier target, a header) are known for the names the configuration itself
- * lists ({@code kyc.vendors}, {@code kyc.vendor.<v>.auth}, {@code kyc.notify.targets},
+ * gives (the vendor folders, {@code kyc.vendor.<v>.auth}, {@code kyc.notify.targets},
  * {@code kyc.notify.target.<t>.headers}); a scheme's keys are those of its type. A new setting read by the code is
  * added here, or start-up refuses it.
  */
 public final class ConfigKeys {
 
     static final List<String> GLOBAL = List.of(
-            "vendors",
+            "vendors.dir", "vendors.disabled", "routes.dir",
             "ingress.request-timeout-ms", "ingress.idle-timeout-ms", "ingress.http2-cleartext",
             "ingress.server-max-body-size", "ingress.body-memory", "ingress.body-progress-timeout-ms",
             "ingress.max-requests-in-flight", "ingress.worker-threads", "ingress.max-body-size", "ingress.content-types",
@@ -52,11 +53,11 @@ public final class ConfigKeys {
     private ConfigKeys() {
     }
 
-    /** Every known key, with the {@code kyc.} prefix, for this configuration's vendors, schemes and targets. */
-    public static Set<String> known(Settings kyc) {
+    /** Every known key, with the {@code kyc.} prefix, for these vendors and this configuration's schemes and targets. */
+    public static Set<String> known(Settings kyc, Collection<String> vendors) {
         Set<String> keys = new TreeSet<>();
         GLOBAL.forEach(k -> keys.add(kyc.key(k)));
-        for (String vendor : kyc.list("vendors")) {
+        for (String vendor : vendors) {
             Settings v = kyc.child("vendor").child(vendor.toLowerCase(Locale.ROOT));
             VENDOR.forEach(k -> keys.add(v.key(k)));
             for (String scheme : v.list("auth")) {

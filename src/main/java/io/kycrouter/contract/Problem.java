@@ -31,6 +31,7 @@ public record Problem(String file, int line, String where, String message) {
 
     @Override
     public String toString() {
-        return file + (line > 0 ? ":" + line : "") + ": " + where + ": " + message;
+        String at = file == null || file.isEmpty() ? "" : file + (line > 0 ? ":" + line : "") + ": ";
+        return at + where + ": " + message;
     }
 }
