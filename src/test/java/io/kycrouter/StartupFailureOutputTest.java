@@ -27,7 +27,9 @@ class StartupFailureOutputTest {
         Path dir = RunningRouter.tempDir(name);
         Path log = dir.resolve("out.log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.kycrouter.KycWebhookRouter")
+                "-Xmx256m",
+                // the production logback.xml, not the test classpath's logback-test.xml (which logback would prefer)
+                "-Dlogback.configurationFile=" + Path.of("src/main/resources/logback.xml").toAbsolutePath(), "-cp", System.getProperty("java.class.path"), "io.kycrouter.KycWebhookRouter")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("KYC_DB_URL", "jdbc:h2:mem:" + name);
         pb.environment().put("KYC_HTTP_HOST", "127.0.0.1");
