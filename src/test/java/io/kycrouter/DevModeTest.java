@@ -7,7 +7,6 @@ import ch.qos.logback.core.read.ListAppender;
 import io.kycrouter.cli.DevCommand;
 import io.kycrouter.support.RunningRouter;
 import io.kycrouter.support.Signer;
-import org.apache.camel.support.FileWatcherResourceReloadStrategy;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +51,7 @@ class DevModeTest {
         settings.put("kyc.vendors.dir", vendors.toString());
         settings.putAll(DevCommand.SETTINGS);
 
-        Logger watcher = (Logger) LoggerFactory.getLogger(FileWatcherResourceReloadStrategy.class);
+        Logger watcher = (Logger) LoggerFactory.getLogger("org.apache.camel.support.FileWatcherResourceReloadStrategy");
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
         logged.start();
         watcher.addAppender(logged);
