@@ -31,7 +31,10 @@ public final class ConfigKeys {
             "retention.inbox-body-days", "retention.period-ms", "retention.batch-size", "retention.pause-ms",
             "canonical.external-user-id", "canonical.external-user-id-pepper",
             "api.operator-token",
-            "notify.targets", "notify.poll-period-ms", "notify.claim-lease-ms", "notify.handoff-capacity");
+            "notify.targets", "notify.poll-period-ms", "notify.claim-lease-ms", "notify.handoff-capacity",
+            // the operator console (issue 16)
+            "console.allowed-origins", "console.max-sessions", "console.refusals-kept", "console.secure-cookie",
+            "console.session-idle-seconds", "console.session-max-seconds");
 
     static final List<String> VENDOR = List.of("auth", "event-key", "envelope", "content-types", "max-body-size",
             "external-user-id", "decrypt.mode", "decrypt.api-key", "decrypt.field");
@@ -39,7 +42,9 @@ public final class ConfigKeys {
     static final List<String> SCHEME = List.of("type", "enabled");
     static final List<String> HMAC = List.of("secrets", "signature-header", "signature-field", "algorithm",
             "algorithm-header", "algorithm-names", "encoding", "prefix", "signed", "timestamp-header",
-            "timestamp-tolerance", "signed-timestamp-field", "signed-timestamp-required");
+            "timestamp-tolerance", "signed-timestamp-field", "signed-timestamp-required",
+            // a signature header made of named parts (t=...,v1=...)
+            "signature-part", "timestamp-part", "part-separator", "set-separator");
     static final List<String> BASIC = List.of("user", "passwords");
     static final List<String> TOKEN = List.of("tokens", "header", "query-parameter", "path-segment");
     /** The scheme types, and the key without which a scheme of that type can never accept a delivery. */
