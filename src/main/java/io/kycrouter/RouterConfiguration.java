@@ -56,6 +56,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -69,7 +70,9 @@ public class RouterConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings kyc = new Settings("kyc.", key -> context.getPropertiesComponent().resolveProperty(key));
         Clock clock = Clock.systemUTC();
-        VendorFolders folders = context.getRegistry().lookupByNameAndType(RouterLayout.VENDOR_FOLDERS, VendorFolders.class);
+        // the vendor folders RouterLayout read before the context was configured (KycWebhookRouter.create adds it)
+        VendorFolders folders = Objects.requireNonNull(context.getRegistry().lookupByNameAndType(RouterLayout.VENDOR_FOLDERS,
+                VendorFolders.class), "no vendor folders: start the router with KycWebhookRouter.create");
         // the operator's files first: an unknown key or an incomplete vendor fails here, every problem named at once
         List<Problem> problems = ConfigContract.of(context.getPropertiesComponent().loadProperties(), kyc, folders).check();
         if (!problems.isEmpty()) {
