@@ -67,9 +67,10 @@ public final class SendCommand {
         }
         DefaultCamelContext context = new DefaultCamelContext(false);
         try {
-            RouterFiles.configure(context, overrides);
+            RouterFiles files = RouterFiles.configure(context, overrides);
+            context.build(); // type converters ready
             Settings kyc = new Settings("kyc.", key -> context.getPropertiesComponent().resolveProperty(key));
-            VendorRegistry vendors = VendorRegistry.quietLoad(kyc);
+            VendorRegistry vendors = VendorRegistry.quietLoad(kyc, files.vendorNames());
             String name = positional.get(0);
             VendorDefinition vendor = vendors.find(name).orElseThrow(() -> new UsageError("unknown vendor '" + name
                     + "'; known vendors: " + String.join(", ", vendors.names().stream().sorted().toList())));

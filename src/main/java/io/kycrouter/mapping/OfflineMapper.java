@@ -53,7 +53,10 @@ public final class OfflineMapper implements AutoCloseable {
     private final JsonBodies json;
     private final Clock clock = Clock.systemUTC();
 
-    private OfflineMapper(CamelContext context, VendorRegistry vendors, Settings kyc, JsonBodies json) {
+    private final RouterFiles files;
+
+    private OfflineMapper(CamelContext context, VendorRegistry vendors, Settings kyc, JsonBodies json, RouterFiles files) {
+        this.files = files;
         this.context = context;
         this.vendors = vendors;
         this.kyc = kyc;
@@ -71,23 +74,23 @@ public final class OfflineMapper implements AutoCloseable {
         // line numbers and files on every route node, and the nodes an exchange went through: the branch taken
         context.setSourceLocationEnabled(true);
         context.setMessageHistory(true);
-        RouterFiles.configure(context, overrides);
+        RouterFiles files = RouterFiles.configure(context, overrides);
         context.build(); // type converters ready: options bound from text
         try {
             Settings kyc = new Settings("kyc.", key -> context.getPropertiesComponent().resolveProperty(key));
             configureLanguages(context);
-            VendorRegistry vendors = VendorRegistry.quietLoad(kyc);
+            VendorRegistry vendors = VendorRegistry.quietLoad(kyc, files.vendorNames());
             JsonBodies json = new JsonBodies((int) kyc.number("ingress.max-json-depth", 500));
             context.getRegistry().bind("vendorRegistry", vendors);
             context.getRegistry().bind("canonical", new Canonicalizer(new NothingStored(), () -> { },
                     UserReferences.load(kyc, vendors.names())));
-            List<Resource> routes = new ArrayList<>(RouterFiles.vendorRoutes(context, vendors.names()));
-            Resource canonical = RouterFiles.routerRoutes(context, "canonical.yaml");
+            List<Resource> routes = new ArrayList<>(files.vendorRoutes(context));
+            Resource canonical = files.routerRoutes(context, "canonical.yaml");
             routes.add(canonical);
             PluginHelper.getRoutesLoader(context).loadRoutes(routes);
             keepOnlyMapping(context, canonical);
             context.start();
-            return new OfflineMapper(context, vendors, kyc, json);
+            return new OfflineMapper(context, vendors, kyc, json, files);
         } catch (Exception | Error e) {
             context.stop();
             throw e;
@@ -132,6 +135,11 @@ public final class OfflineMapper implements AutoCloseable {
 
     public Optional<VendorDefinition> vendor(String name) {
         return vendors.find(name);
+    }
+
+    /** Where the vendors' folders are (their examples). */
+    public RouterFiles files() {
+        return files;
     }
 
     public Settings settings() {
