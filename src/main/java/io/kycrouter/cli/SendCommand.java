@@ -9,6 +9,7 @@ import io.kycrouter.vendors.VendorDefinition;
 import io.kycrouter.vendors.VendorRegistry;
 import io.kycrouter.vendors.WebhookSigner;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.PropertiesComponent;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -81,8 +82,7 @@ public final class SendCommand {
             try {
                 webhook = WebhookSigner.sign(vendor, kyc, scheme, payload, json, Instant.now());
             } catch (WebhookSigner.MissingCredential e) {
-                err.println("send: " + vendor.name() + ": " + e.getMessage() + environment(context.getPropertiesComponent()
-                        .loadProperties(), e.keys()));
+                err.println("send: " + vendor.name() + ": " + e.getMessage() + environment(context.getPropertiesComponent(), e.keys()));
                 return 2;
             }
             URI target = URI.create(url != null ? url : "http://localhost:"
@@ -101,10 +101,15 @@ public final class SendCommand {
     }
 
     /** " (set KYC_SUMSUB_SECRET)": the environment variables the configuration reads those keys from. */
-    private static String environment(Properties raw, List<String> keys) {
+    private static String environment(PropertiesComponent properties, List<String> keys) {
+        // as written, before placeholders are resolved: overrides, then the configuration file, then vendor.properties
+        List<Properties> raw = List.of(properties.getOverrideProperties(), properties.loadProperties(),
+                properties.getInitialProperties());
         List<String> variables = new ArrayList<>();
         for (String key : keys) {
-            Matcher m = ENV.matcher(raw.getProperty(key, ""));
+            String value = raw.stream().filter(p -> p != null && p.containsKey(key)).map(p -> p.getProperty(key))
+                    .findFirst().orElse("");
+            Matcher m = ENV.matcher(value);
             while (m.find()) {
                 variables.add(m.group(1));
             }
