@@ -9,7 +9,6 @@ import io.kycrouter.vendors.VendorDefinition;
 import io.kycrouter.vendors.VendorRegistry;
 import io.kycrouter.vendors.WebhookSigner;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.spi.PropertiesComponent;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -82,7 +80,7 @@ public final class SendCommand {
             try {
                 webhook = WebhookSigner.sign(vendor, kyc, scheme, payload, json, Instant.now());
             } catch (WebhookSigner.MissingCredential e) {
-                err.println("send: " + vendor.name() + ": " + e.getMessage() + environment(context.getPropertiesComponent(), e.keys()));
+                err.println("send: " + vendor.name() + ": " + e.getMessage() + environment(files, e.keys()));
                 return 2;
             }
             URI target = URI.create(url != null ? url : "http://localhost:"
@@ -101,15 +99,10 @@ public final class SendCommand {
     }
 
     /** " (set KYC_SUMSUB_SECRET)": the environment variables the configuration reads those keys from. */
-    private static String environment(PropertiesComponent properties, List<String> keys) {
-        // as written, before placeholders are resolved: overrides, then the configuration file, then vendor.properties
-        List<Properties> raw = List.of(properties.getOverrideProperties(), properties.loadProperties(),
-                properties.getInitialProperties());
+    private static String environment(RouterFiles files, List<String> keys) {
         List<String> variables = new ArrayList<>();
         for (String key : keys) {
-            String value = raw.stream().filter(p -> p != null && p.containsKey(key)).map(p -> p.getProperty(key))
-                    .findFirst().orElse("");
-            Matcher m = ENV.matcher(value);
+            Matcher m = ENV.matcher(files.raw(key));
             while (m.find()) {
                 variables.add(m.group(1));
             }
