@@ -137,7 +137,8 @@ public final class SendCommand {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             err.println("send: cannot reach " + shown
-                    + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                    + ": " + (e instanceof java.net.ConnectException ? "connection refused (is the router running?)"
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
