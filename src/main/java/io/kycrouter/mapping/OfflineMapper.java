@@ -74,9 +74,9 @@ public final class OfflineMapper implements AutoCloseable {
         // line numbers and files on every route node, and the nodes an exchange went through: the branch taken
         context.setSourceLocationEnabled(true);
         context.setMessageHistory(true);
-        RouterFiles files = RouterFiles.configure(context, overrides);
-        context.build(); // type converters ready: options bound from text
         try {
+            RouterFiles files = RouterFiles.configure(context, overrides);
+            context.build(); // type converters ready: options bound from text
             Settings kyc = new Settings("kyc.", key -> context.getPropertiesComponent().resolveProperty(key));
             configureLanguages(context);
             VendorRegistry vendors = VendorRegistry.quietLoad(kyc, files.vendorNames());
@@ -156,6 +156,10 @@ public final class OfflineMapper implements AutoCloseable {
     public Mapping map(String vendorName, byte[] payload) {
         VendorDefinition vendor = vendors.find(vendorName).orElseThrow(() -> new IllegalArgumentException(
                 "unknown vendor '" + vendorName + "'; known vendors: " + String.join(", ", vendors.names().stream().sorted().toList())));
+        if (payload.length > vendor.maxBodySize()) { // the ingress's 413
+            throw new DeliveryRejected(413, "payload_too_large", "body is " + payload.length + " bytes; the limit is "
+                    + vendor.maxBodySize() + " bytes");
+        }
         Instant receivedAt = clock.instant();
         Delivery delivery = new Delivery(vendor.name(), vendor.envelope(), payload, name -> null, name -> null,
                 receivedAt, json);
