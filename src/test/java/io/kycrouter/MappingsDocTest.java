@@ -45,7 +45,8 @@ class MappingsDocTest {
         md.append("# Vendor mappings\n\n")
                 .append("<!-- Generated from vendors/*/: do not edit. Regenerate with: ").append(REGENERATE).append(" -->\n\n")
                 .append("The source of truth is each vendor's folder: `vendors/<vendor>/routes.yaml` (the mapping, its comments\n")
-                .append("explain the vendor's quirks), `vendor.properties` (authentication, event key) and `examples/` (payloads\n")
+                .append("explain the vendor's quirks), `vendor.properties` (authentication, event key), `SOURCES.md` (the\n")
+                .append("vendor's documentation) and `examples/` (payloads\n")
                 .append("as the vendor sends them, each with the canonical events it must produce in `<name>.expected.json`;\n")
                 .append("the build maps every example and compares). This page lists what each example becomes.\n")
                 .append("Try a payload of your own with `java -jar target/kyc-webhook-router.jar map <vendor> <payload.json>`.\n");
