@@ -15,18 +15,23 @@ import java.util.Map;
  * {@code map <vendor> <payload.json>}: the vendor's routes run on a payload, offline. The canonical event(s) go to
  * stdout as {@code examples/<name>.expected.json} holds them, the branches taken to stderr.
  */
-public final class MapCommand {
+public final class MapCommand implements Command {
 
-    static final String USAGE = "usage: map <vendor> <payload.json>";
+    private final Map<String, String> overrides;
 
-    private MapCommand() {
+    /** @param overrides settings over the files and the environment (tests) */
+    public MapCommand(Map<String, String> overrides) {
+        this.overrides = Map.copyOf(overrides);
     }
 
+    static final String USAGE_LINE = "usage: map <vendor> <payload.json>";
+
     /** Exit code: 0 mapped, 1 the mapping parks the delivery, 2 usage or input error. */
-    public static int run(List<String> args, PrintStream out, PrintStream err, Map<String, String> overrides) {
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) {
         if (args.size() != 2) {
-            err.println(USAGE);
-            return 2;
+            err.println(USAGE_LINE);
+            return USAGE;
         }
         String vendor = args.get(0);
         Path file = Path.of(args.get(1));
@@ -37,22 +42,22 @@ public final class MapCommand {
                 mapping.branches().forEach(b -> err.println("branch: " + b));
                 if (mapping.parked()) {
                     err.println("map: " + file + " cannot be mapped (the router would park it): " + mapping.parkedReason());
-                    return 1;
+                    return PROBLEMS;
                 }
                 out.print(ExampleEvents.print(ExampleEvents.of(mapping)));
                 out.flush();
-                return 0;
+                return OK;
             }
         } catch (UsageError | IllegalArgumentException | EncryptedPayload e) {
             err.println("map: " + e.getMessage());
-            return 2;
+            return USAGE;
         } catch (DeliveryRejected e) {
             err.println("map: " + file + " is refused as the router would refuse it (" + e.status() + " " + e.error()
                     + "): " + e.getMessage());
-            return 2;
+            return USAGE;
         } catch (Exception e) {
             err.println("map: " + e.getMessage());
-            return 2;
+            return USAGE;
         }
     }
 }

@@ -31,17 +31,22 @@ import java.util.regex.Pattern;
  * {@code send <vendor> <payload.json> [--url URL] [--scheme NAME]}: signs a payload as the vendor would, with the
  * credential the router is configured with (configuration file, environment), posts it and prints the answer.
  */
-public final class SendCommand {
+public final class SendCommand implements Command {
 
-    static final String USAGE = "usage: send <vendor> <payload.json> [--url URL] [--scheme NAME]";
+    private final Map<String, String> overrides;
+
+    /** @param overrides settings over the files and the environment (tests) */
+    public SendCommand(Map<String, String> overrides) {
+        this.overrides = Map.copyOf(overrides);
+    }
+
+    static final String USAGE_LINE = "usage: send <vendor> <payload.json> [--url URL] [--scheme NAME]";
 
     private static final Pattern ENV = Pattern.compile("\\{\\{env:([A-Za-z0-9_]+)");
 
-    private SendCommand() {
-    }
-
     /** Exit code: 0 the router answered 2xx, 1 it answered something else or could not be reached, 2 usage error. */
-    public static int run(List<String> args, PrintStream out, PrintStream err, Map<String, String> overrides) {
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) {
         List<String> positional = new ArrayList<>();
         String url = null;
         String scheme = null;
@@ -54,15 +59,15 @@ public final class SendCommand {
                     scheme = args.get(++i);
                 }
             } else if (arg.startsWith("--")) {
-                err.println(USAGE);
-                return 2;
+                err.println(USAGE_LINE);
+                return USAGE;
             } else {
                 positional.add(arg);
             }
         }
         if (positional.size() != 2) {
-            err.println(USAGE);
-            return 2;
+            err.println(USAGE_LINE);
+            return USAGE;
         }
         DefaultCamelContext context = new DefaultCamelContext(false);
         try {
@@ -81,7 +86,7 @@ public final class SendCommand {
                 webhook = WebhookSigner.sign(vendor, kyc, scheme, payload, json, Instant.now());
             } catch (WebhookSigner.MissingCredential e) {
                 err.println("send: " + vendor.name() + ": " + e.getMessage() + environment(files, e.keys()));
-                return 2;
+                return USAGE;
             }
             URI target = URI.create(url != null ? url : "http://localhost:"
                     + context.getPropertiesComponent().resolveProperty("camel.server.port").orElse("8080")
@@ -89,10 +94,10 @@ public final class SendCommand {
             return post(withCredentials(target, webhook), target, webhook, out, err);
         } catch (UsageError | IllegalArgumentException e) {
             err.println("send: " + e.getMessage());
-            return 2;
+            return USAGE;
         } catch (DeliveryRejected e) {
             err.println("send: " + positional.get(1) + " is not a JSON object: " + e.getMessage());
-            return 2;
+            return USAGE;
         } finally {
             context.stop();
         }
@@ -139,14 +144,14 @@ public final class SendCommand {
             err.println("send: cannot reach " + shown
                     + ": " + (e instanceof java.net.ConnectException ? "connection refused (is the router running?)"
                     : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-            return 1;
+            return PROBLEMS;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return 1;
+            return PROBLEMS;
         }
         out.println("HTTP " + response.statusCode());
         out.println(response.body());
         out.flush();
-        return response.statusCode() / 100 == 2 ? 0 : 1;
+        return response.statusCode() / 100 == 2 ? OK : PROBLEMS;
     }
 }

@@ -4,6 +4,7 @@ import io.kycrouter.canonical.Canonicalizer;
 import io.kycrouter.canonical.EventRecorder;
 import io.kycrouter.canonical.UserReferences;
 import io.kycrouter.canonical.VerificationEvent;
+import io.kycrouter.contract.ContractEnforcer;
 import io.kycrouter.delivery.Delivery;
 import io.kycrouter.delivery.DeliveryRejected;
 import io.kycrouter.delivery.JsonBodies;
@@ -84,6 +85,8 @@ public final class OfflineMapper implements AutoCloseable {
             context.getRegistry().bind("vendorRegistry", vendors);
             context.getRegistry().bind("canonical", new Canonicalizer(new NothingStored(), () -> { },
                     UserReferences.load(kyc, vendors.names())));
+            // a vendor route that breaks the mapping contract is refused here as at the router's start-up
+            context.getRegistry().bind("kycRouteContract", new ContractEnforcer());
             List<Resource> routes = new ArrayList<>(files.vendorRoutes(context));
             Resource canonical = files.routerRoutes(context, "canonical.yaml");
             routes.add(canonical);
