@@ -92,11 +92,11 @@ public final class SendCommand implements Command {
                     + context.getPropertiesComponent().resolveProperty("camel.server.port").orElse("8080")
                     + "/webhooks/" + vendor.name());
             return post(withCredentials(target, webhook), target, webhook, out, err);
-        } catch (UsageError | IllegalArgumentException e) {
-            err.println("send: " + e.getMessage());
-            return USAGE;
         } catch (DeliveryRejected e) {
             err.println("send: " + positional.get(1) + " is not a JSON object: " + e.getMessage());
+            return USAGE;
+        } catch (RuntimeException e) { // a usage error, or the configuration (vendor folders, settings) is wrong
+            err.println("send: " + e.getMessage());
             return USAGE;
         } finally {
             context.stop();
