@@ -70,7 +70,6 @@ public class RouterConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings kyc = new Settings("kyc.", key -> context.getPropertiesComponent().resolveProperty(key));
         Clock clock = Clock.systemUTC();
-
         // the vendor folders RouterLayout read before the context was configured (KycWebhookRouter.create adds it)
         VendorFolders folders = Objects.requireNonNull(context.getRegistry().lookupByNameAndType(RouterLayout.VENDOR_FOLDERS,
                 VendorFolders.class), "no vendor folders: start the router with KycWebhookRouter.create");
