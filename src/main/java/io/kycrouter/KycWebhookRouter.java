@@ -3,7 +3,10 @@ package io.kycrouter;
 import io.kycrouter.cli.CheckCommand;
 import io.kycrouter.cli.Command;
 import io.kycrouter.cli.DevCommand;
+import io.kycrouter.cli.MapCommand;
 import io.kycrouter.cli.RunCommand;
+import io.kycrouter.cli.SendCommand;
+import io.kycrouter.cli.Tools;
 import org.apache.camel.main.Main;
 
 import java.io.PrintStream;
@@ -28,6 +31,8 @@ public final class KycWebhookRouter {
         COMMANDS.put("run", () -> new RunCommand(KycWebhookRouter::create, Map.of()));
         COMMANDS.put("dev", () -> new DevCommand(KycWebhookRouter::create));
         COMMANDS.put("check", () -> new CheckCommand(KycWebhookRouter::configuredOnly, Map.of()));
+        COMMANDS.put("map", () -> Tools.logsOnStderr(new MapCommand(Map.of())));
+        COMMANDS.put("send", () -> Tools.logsOnStderr(new SendCommand(Map.of())));
     }
 
     private KycWebhookRouter() {
@@ -67,9 +72,13 @@ public final class KycWebhookRouter {
     public static Main configuredOnly(Map<String, String> overrides) {
         Main main = new Main();
         main.addMainListener(new RouterLayout());
-        String config = System.getenv().getOrDefault("KYC_CONFIG", "config/application.properties");
-        main.setPropertyPlaceholderLocations("file:" + config);
+        main.setPropertyPlaceholderLocations(configLocation());
         overrides.forEach(main::addOverrideProperty);
         return main;
+    }
+
+    /** The configuration file: config/application.properties, or the file named by KYC_CONFIG. */
+    public static String configLocation() {
+        return "file:" + System.getenv().getOrDefault("KYC_CONFIG", "config/application.properties");
     }
 }
