@@ -1,6 +1,11 @@
 package io.kycrouter;
 
+import io.kycrouter.cli.MapCommand;
+import io.kycrouter.cli.SendCommand;
+import io.kycrouter.cli.Tools;
 import org.apache.camel.main.Main;
+
+import java.util.List;
 
 import java.util.Map;
 
@@ -15,9 +20,17 @@ public final class KycWebhookRouter {
     }
 
     public static void main(String[] args) throws Exception {
-        Main main = create(Map.of());
-        int code = main.run(args);
-        System.exit(code);
+        String command = args.length == 0 || args[0].startsWith("-") ? "run" : args[0];
+        List<String> rest = args.length == 0 || args[0].startsWith("-") ? List.of(args) : List.of(args).subList(1, args.length);
+        switch (command) {
+            case "run" -> System.exit(create(Map.of()).run(rest.toArray(String[]::new)));
+            case "map" -> System.exit(Tools.quietLogs(() -> MapCommand.run(rest, System.out, System.err, Map.of())));
+            case "send" -> System.exit(Tools.quietLogs(() -> SendCommand.run(rest, System.out, System.err, Map.of())));
+            default -> {
+                System.err.println("unknown command '" + command + "'; usage: kyc-webhook-router [run|map|send] ...");
+                System.exit(2);
+            }
+        }
     }
 
     /** A configured, not yet started router; overrides win over every file and environment setting (tests). */
@@ -27,9 +40,13 @@ public final class KycWebhookRouter {
         Main main = new Main();
         main.configure().addConfiguration(RouterConfiguration.class);
         main.addMainListener(new RouterLayout());
-        String config = System.getenv().getOrDefault("KYC_CONFIG", "config/application.properties");
-        main.setPropertyPlaceholderLocations("file:" + config);
+        main.setPropertyPlaceholderLocations(configLocation());
         overrides.forEach(main::addOverrideProperty);
         return main;
+    }
+
+    /** The configuration file: config/application.properties, or the file named by KYC_CONFIG. */
+    public static String configLocation() {
+        return "file:" + System.getenv().getOrDefault("KYC_CONFIG", "config/application.properties");
     }
 }

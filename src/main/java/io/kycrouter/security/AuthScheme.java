@@ -26,4 +26,10 @@ public interface AuthScheme {
 
     /** Verifies the credential; throws {@link io.kycrouter.delivery.DeliveryRejected} (401) saying why it fails. */
     void verify(Delivery delivery, Instant now);
+
+    /**
+     * Signs a webhook as the vendor would, with the first configured credential: the inverse of {@link #verify}
+     * (used by the {@code send} command).
+     */
+    void sign(OutgoingWebhook webhook, Instant now);
 }

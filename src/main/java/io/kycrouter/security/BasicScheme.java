@@ -63,4 +63,10 @@ public final class BasicScheme implements AuthScheme {
             throw DeliveryRejected.unauthorized("wrong Basic credentials");
         }
     }
+
+    @Override
+    public void sign(OutgoingWebhook webhook, Instant now) {
+        webhook.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                (user + ":" + passwords.get(0)).getBytes(StandardCharsets.UTF_8)));
+    }
 }

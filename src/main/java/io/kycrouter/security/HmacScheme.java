@@ -188,6 +188,37 @@ public final class HmacScheme implements AuthScheme {
         return signature;
     }
 
+    /**
+     * The timestamp (header, and the body's signed field when it has one) set to now, the algorithm named in the
+     * algorithm header when the vendor sends one, then the HMAC of the signed content with the first secret, encoded
+     * and prefixed, in the signature header or field. A header made of parts gets one set, {@code t=<now>,v1=<hmac>}.
+     */
+    @Override
+    public void sign(OutgoingWebhook webhook, Instant now) {
+        String ts = timestamp == null ? null : timestamp.stamp(webhook, now);
+        if (parts != null && parts.timestampPart() != null) {
+            ts = String.valueOf(now.getEpochSecond());
+        }
+        if (algorithmHeader != null) {
+            algorithmNames.entrySet().stream()
+                    .filter(e -> javaAlgorithm(e.getValue()).equals(javaAlgorithm(algorithm)))
+                    .map(Map.Entry::getKey).sorted().findFirst()
+                    .ifPresent(named -> webhook.header(algorithmHeader, named));
+        }
+        if (signatureField != null) {
+            webhook.setField(signatureField, ""); // the body in its final shape before what is signed is read from it
+        }
+        byte[] mac = hmac(algorithm, secrets.get(0), signed.build(webhook.asDelivery(now), ts));
+        String signature = prefix + (encoding == Encoding.HEX ? HexFormat.of().formatHex(mac) : Base64.getEncoder().encodeToString(mac));
+        if (parts != null) {
+            webhook.header(signatureHeader, parts.format(ts, signature));
+        } else if (signatureHeader != null) {
+            webhook.header(signatureHeader, signature);
+        } else {
+            webhook.setField(signatureField, signature);
+        }
+    }
+
     private String providedSignature(Delivery delivery) {
         Object value = signatureHeader != null ? delivery.header(signatureHeader) : signatureField.read(delivery.json());
         if (!(value instanceof String s) || s.isBlank()) {

@@ -10,6 +10,7 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Locale;
 
@@ -73,6 +74,32 @@ public final class PayloadDecryption {
             throw DeliveryRejected.unauthorized("payload does not decrypt to JSON with the configured key");
         }
         return decrypted;
+    }
+
+    /** The inverse of {@link #decrypt}: the body becomes {@code {"<field>": "<base64 ciphertext>"}}. */
+    public void encrypt(OutgoingWebhook webhook) {
+        byte[] ciphertext;
+        try {
+            if (mode == Mode.ECB) {
+                Cipher cipher = Cipher.getInstance("AES/ECB/PKCS5Padding");
+                cipher.init(Cipher.ENCRYPT_MODE, key);
+                ciphertext = cipher.doFinal(webhook.body());
+            } else {
+                byte[] iv = new byte[12];
+                new SecureRandom().nextBytes(iv);
+                Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+                cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
+                byte[] sealed = cipher.doFinal(webhook.body());
+                ciphertext = new byte[iv.length + sealed.length];
+                System.arraycopy(iv, 0, ciphertext, 0, iv.length);
+                System.arraycopy(sealed, 0, ciphertext, iv.length, sealed.length);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        String name = OutgoingWebhook.topLevelName(field);
+        webhook.body(("{\"" + name + "\":\"" + Base64.getEncoder().encodeToString(ciphertext) + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     private byte[] ecb(byte[] bytes) throws GeneralSecurityException {

@@ -90,6 +90,11 @@ public record SignatureParts(String signaturePart, String timestampPart, String 
         return sets;
     }
 
+    /** One set as the vendor writes it: {@code t=<timestamp>,v1=<signature>} (the signature alone without a timestamp part). */
+    public String format(String timestamp, String signature) {
+        return (timestampPart == null ? "" : timestampPart + "=" + timestamp + partSeparator) + signaturePart + "=" + signature;
+    }
+
     /** The expected form, for error messages: {@code t=<unix time>,v1=<signature>}. */
     public String describe() {
         return (timestampPart == null ? "" : timestampPart + "=<unix time>" + partSeparator) + signaturePart + "=<signature>";

@@ -54,6 +54,22 @@ public record TimestampWindow(String header, Duration tolerance, JsonField signe
         return raw.trim();
     }
 
+    /**
+     * Stamps a webhook being signed with now: the header, and the body's own timestamp field when the body has one
+     * (a fresh delivery's, so an example kept in a file is not refused as stale). Returns the header's value.
+     */
+    String stamp(OutgoingWebhook webhook, Instant now) {
+        String seconds = String.valueOf(now.getEpochSecond());
+        if (signedField != null && webhook.hasField(signedField)) {
+            webhook.setField(signedField, now.getEpochSecond());
+        }
+        if (header == null) {
+            return null;
+        }
+        webhook.header(header, seconds);
+        return seconds;
+    }
+
     /** Checks the signed body's timestamp field, if the window has one; call it only once the signature verified. */
     public void checkSigned(Delivery delivery, Instant now) {
         if (signedField == null) {

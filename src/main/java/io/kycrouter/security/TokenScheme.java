@@ -86,4 +86,16 @@ public final class TokenScheme implements AuthScheme {
             throw DeliveryRejected.unauthorized("wrong token (" + expects() + ")");
         }
     }
+
+    /** In the header when the scheme reads one, else the query parameter, else the path segment. */
+    @Override
+    public void sign(OutgoingWebhook webhook, Instant now) {
+        if (header != null) {
+            webhook.header(header, tokens.get(0));
+        } else if (queryParameter != null) {
+            webhook.queryParameters().put(queryParameter, tokens.get(0));
+        } else {
+            webhook.pathSegment(tokens.get(0));
+        }
+    }
 }

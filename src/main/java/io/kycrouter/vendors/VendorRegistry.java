@@ -50,16 +50,26 @@ public final class VendorRegistry {
 
     /** The vendors named (their folders' names, already checked), from their {@code kyc.vendor.<name>.*} settings. */
     public static VendorRegistry load(Settings kyc, List<String> names) {
+        VendorRegistry registry = quietLoad(kyc, names);
+        registry.warnAboutMissingCredentials();
+        return registry;
+    }
+
+    /** The same, without the warnings about missing credentials (tools that map or sign need none, or say so). */
+    public static VendorRegistry quietLoad(Settings kyc, List<String> names) {
         long defaultMaxBody = kyc.number("ingress.max-body-size", 1_048_576);
         List<String> defaultTypes = kyc.list("ingress.content-types");
         Map<String, VendorDefinition> vendors = new LinkedHashMap<>();
         for (String name : names) {
             vendors.put(name, vendor(name, kyc.child("vendor").child(name), defaultMaxBody, defaultTypes));
         }
-        boolean dev = kyc.bool("security.dev-accept-unauthenticated", false);
+        return new VendorRegistry(vendors, kyc.bool("security.dev-accept-unauthenticated", false));
+    }
+
+    private void warnAboutMissingCredentials() {
         for (VendorDefinition vendor : vendors.values()) {
             if (!vendor.hasCredentials()) {
-                if (dev) {
+                if (devAcceptUnauthenticated) {
                     LOG.warn("vendor {} has no credential configured; DEV MODE (kyc.security.dev-accept-unauthenticated=true)"
                             + " accepts its deliveries unauthenticated. Never run like this in production.", vendor.name());
                 } else {
@@ -68,7 +78,6 @@ public final class VendorRegistry {
                 }
             }
         }
-        return new VendorRegistry(vendors, dev);
     }
 
     static VendorDefinition vendor(String name, Settings s, long defaultMaxBody, List<String> defaultTypes) {
