@@ -195,4 +195,14 @@ class SignaturePartsTest {
                 new TimestampWindow("X-Timestamp", Duration.ofSeconds(300)), PERSONA))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void signWritesOneSetThatVerifies() {
+        HmacScheme scheme = persona(SECRET);
+        OutgoingWebhook webhook = new OutgoingWebhook("persona", null, BODY, new JsonBodies());
+        scheme.sign(webhook, NOW);
+        String header = webhook.headers().get("Persona-Signature");
+        assertThat(header).isEqualTo("t=" + T + ",v1=" + v1(SECRET, T, BODY));
+        assertThatCode(() -> scheme.verify(delivery(header), NOW)).doesNotThrowAnyException();
+    }
 }
