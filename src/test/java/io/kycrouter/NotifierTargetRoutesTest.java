@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Every notifier target has its own route, made from the route template of its type (routes/notifiers.yaml), and a
+ * Every notifier target has its own route, made from the route template of its type (router/notifiers.yaml), and a
  * webhook target's URL is called as configured, its query string included.
  */
 class NotifierTargetRoutesTest {

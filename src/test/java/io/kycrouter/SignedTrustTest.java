@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Only what a vendor signed may identify an event, order it or decide a status: a captured delivery re-sent with
  * its unsigned parts changed is the same event, an event time that cannot be read never wins, and freshness is
- * checked on the time the vendor signed. The Treezor deliveries under fixtures/treezor/trust were signed by PHP's
+ * checked on the time the vendor signed. The Treezor deliveries under src/test/resources/fixtures/treezor/trust were signed by PHP's
  * own json_encode and hash_hmac with the test secret.
  */
 class SignedTrustTest {

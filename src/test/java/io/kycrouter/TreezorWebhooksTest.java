@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * Every Treezor example of the vendor's webhook documentation (corrected where the page is invalid JSON), signed the way
  * Treezor signs: the fixtures' object_payload_signature values were computed by PHP's own json_encode and
  * hash_hmac with the test secret, so the router's PHP-style re-encoding is checked against PHP itself. Event times
- * come from the signed object_payload (see routes/treezor.yaml). The documentation's videoConference.created repeats
+ * come from the signed object_payload (see vendors/treezor/routes.yaml). The documentation's videoConference.created repeats
  * qes.created's payload byte for byte, which would make it the same signed event: its fixture has its own identId.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
