@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -81,8 +80,7 @@ public final class SendCommand {
             try {
                 webhook = WebhookSigner.sign(vendor, kyc, scheme, payload, json, Instant.now());
             } catch (WebhookSigner.MissingCredential e) {
-                err.println("send: " + vendor.name() + ": " + e.getMessage() + environment(context.getPropertiesComponent()
-                        .loadProperties(), e.keys()));
+                err.println("send: " + vendor.name() + ": " + e.getMessage() + environment(files, e.keys()));
                 return 2;
             }
             URI target = URI.create(url != null ? url : "http://localhost:"
@@ -101,10 +99,10 @@ public final class SendCommand {
     }
 
     /** " (set KYC_SUMSUB_SECRET)": the environment variables the configuration reads those keys from. */
-    private static String environment(Properties raw, List<String> keys) {
+    private static String environment(RouterFiles files, List<String> keys) {
         List<String> variables = new ArrayList<>();
         for (String key : keys) {
-            Matcher m = ENV.matcher(raw.getProperty(key, ""));
+            Matcher m = ENV.matcher(files.raw(key));
             while (m.find()) {
                 variables.add(m.group(1));
             }

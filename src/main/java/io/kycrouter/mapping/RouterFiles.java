@@ -23,10 +23,14 @@ public final class RouterFiles {
 
     private final VendorFolders vendors;
     private final Path routesDir;
+    private final CamelContext context;
+    private final Map<String, String> overrides;
 
-    private RouterFiles(VendorFolders vendors, Path routesDir) {
+    private RouterFiles(VendorFolders vendors, Path routesDir, CamelContext context, Map<String, String> overrides) {
         this.vendors = vendors;
         this.routesDir = routesDir;
+        this.context = context;
+        this.overrides = Map.copyOf(overrides);
     }
 
     /** The router's properties on a context, overrides winning (tests); returns where its vendors and routes are. */
@@ -41,7 +45,29 @@ public final class RouterFiles {
         for (String name : vendors.names()) {
             vendors.properties(name).forEach(context.getPropertiesComponent()::addInitialProperty);
         }
-        return new RouterFiles(vendors, Path.of(kyc.get("routes.dir", "routes")));
+        return new RouterFiles(vendors, Path.of(kyc.get("routes.dir", "routes")), context, overrides);
+    }
+
+    /**
+     * A setting as written, placeholders unresolved ({@code {{env:KYC_SUMSUB_SECRET:}}}): from the overrides, else the
+     * configuration file, else the vendor's vendor.properties; empty when none sets it.
+     */
+    public String raw(String key) {
+        if (overrides.containsKey(key)) {
+            return overrides.get(key);
+        }
+        String fromFile = context.getPropertiesComponent().loadProperties().getProperty(key);
+        if (fromFile != null) {
+            return fromFile;
+        }
+        String prefix = "kyc.vendor.";
+        for (String vendor : vendors.names()) {
+            String value = vendors.properties(vendor).get(key);
+            if (key.startsWith(prefix + vendor + ".") && value != null) {
+                return value;
+            }
+        }
+        return "";
     }
 
     public List<String> vendorNames() {
