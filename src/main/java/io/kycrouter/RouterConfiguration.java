@@ -51,6 +51,7 @@ import org.apache.camel.support.service.ServiceSupport;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -65,7 +66,9 @@ public class RouterConfiguration implements CamelConfiguration {
         Settings kyc = new Settings("kyc.", key -> context.getPropertiesComponent().resolveProperty(key));
         Clock clock = Clock.systemUTC();
 
-        VendorFolders folders = context.getRegistry().lookupByNameAndType(RouterLayout.VENDOR_FOLDERS, VendorFolders.class);
+        // the vendor folders RouterLayout read before the context was configured (KycWebhookRouter.create adds it)
+        VendorFolders folders = Objects.requireNonNull(context.getRegistry().lookupByNameAndType(RouterLayout.VENDOR_FOLDERS,
+                VendorFolders.class), "no vendor folders: start the router with KycWebhookRouter.create");
         VendorRegistry vendors = VendorRegistry.load(kyc, folders.names());
         Targets targets = Targets.load(kyc);
         HikariDataSource dataSource = Database.open(kyc.child("db"));
