@@ -86,7 +86,7 @@ public final class SendCommand {
             URI target = URI.create(url != null ? url : "http://localhost:"
                     + context.getPropertiesComponent().resolveProperty("camel.server.port").orElse("8080")
                     + "/webhooks/" + vendor.name());
-            return post(withCredentials(target, webhook), webhook, out, err);
+            return post(withCredentials(target, webhook), target, webhook, out, err);
         } catch (UsageError | IllegalArgumentException e) {
             err.println("send: " + e.getMessage());
             return 2;
@@ -122,7 +122,8 @@ public final class SendCommand {
         return URI.create(uri);
     }
 
-    private static int post(URI target, OutgoingWebhook webhook, PrintStream out, PrintStream err) {
+    /** @param shown the address as given, without the credential a token scheme may add to its path or query */
+    private static int post(URI target, URI shown, OutgoingWebhook webhook, PrintStream out, PrintStream err) {
         HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(webhook.body()));
         if (webhook.headers().keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
@@ -135,8 +136,9 @@ public final class SendCommand {
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            err.println("send: cannot reach " + target.getScheme() + "://" + target.getAuthority() + target.getPath()
-                    + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            err.println("send: cannot reach " + shown
+                    + ": " + (e instanceof java.net.ConnectException ? "connection refused (is the router running?)"
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
