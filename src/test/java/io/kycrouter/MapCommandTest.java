@@ -74,7 +74,7 @@ class MapCommandTest {
     void inputErrorsExitWithTwoAndOneLine() throws Exception {
         Run unknown = map("nobody", "vendors/sumsub/examples/applicantCreated.json");
         assertThat(unknown.exit()).isEqualTo(2);
-        assertThat(unknown.err()).isEqualTo("map: unknown vendor 'nobody'; known vendors: argos, didit, sumsub, treezor, veratad\n");
+        assertThat(unknown.err()).isEqualTo("map: unknown vendor 'nobody'; known vendors: argos, didit, onfido, persona, sumsub, treezor, veratad, veriff\n");
 
         Run missing = map("sumsub", "vendors/sumsub/examples/no-such-example.json");
         assertThat(missing.exit()).isEqualTo(2);

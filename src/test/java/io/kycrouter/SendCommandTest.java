@@ -68,6 +68,11 @@ class SendCommandTest {
             "argos, approved.json, token",
             "veratad, journey-3.json, basic",
             "veratad, journey-2.json, signature",
+            "onfido, check-completed.json, signature",
+            "onfido, workflow-run-completed.json, signature",
+            "veriff, decision-approved.json, signature",
+            "veriff, event-submitted.json, signature",
+            "persona, inquiry-approved.json, signature",
     })
     void eachVendorsExampleIsAcceptedAsTheVendorSendsIt(String vendor, String example, String scheme) throws Exception {
         List<String> args = new ArrayList<>(List.of(vendor, "vendors/" + vendor + "/examples/" + example, "--url", url(router, vendor)));

@@ -15,7 +15,9 @@ import java.util.Map;
 
 /**
  * An HMAC over some content of the delivery, compared in constant time against the signature the
- * vendor sent in a header or a JSON field. Several secrets may be active at once (rotation).
+ * vendor sent in a header or a JSON field. Several secrets may be active at once (rotation). A header may also hold
+ * named parts, a time and one or more signatures ({@link SignatureParts}): the delivery is accepted when one set's
+ * time is within the window and one of its signatures matches.
  */
 public final class HmacScheme implements AuthScheme {
 
@@ -32,11 +34,31 @@ public final class HmacScheme implements AuthScheme {
     private final JsonField signatureField;
     private final SignedContent signed;
     private final TimestampWindow timestamp;
+    private final SignatureParts parts;
 
     public HmacScheme(String name, List<byte[]> secrets, String algorithm, String algorithmHeader,
                       Map<String, String> algorithmNames, Encoding encoding, String prefix,
                       String signatureHeader, JsonField signatureField, SignedContent signed,
                       TimestampWindow timestamp) {
+        this(name, secrets, algorithm, algorithmHeader, algorithmNames, encoding, prefix, signatureHeader,
+                signatureField, signed, timestamp, null);
+    }
+
+    /**
+     * @param parts how the signature header splits into a time and signatures, or null when it holds the signature
+     *              alone; with parts, {@code timestamp} may give the tolerance (its header is then unused)
+     */
+    public HmacScheme(String name, List<byte[]> secrets, String algorithm, String algorithmHeader,
+                      Map<String, String> algorithmNames, Encoding encoding, String prefix,
+                      String signatureHeader, JsonField signatureField, SignedContent signed,
+                      TimestampWindow timestamp, SignatureParts parts) {
+        if (parts != null && signatureHeader == null) {
+            throw new IllegalArgumentException("a signature made of parts is read from a header, not a JSON field");
+        }
+        if (parts != null && parts.timestampPart() != null && (timestamp == null || timestamp.header() != null)) {
+            throw new IllegalArgumentException("the timestamp part '" + parts.timestampPart()
+                    + "' needs a tolerance and no timestamp header");
+        }
         this.name = name;
         this.secrets = List.copyOf(secrets);
         this.algorithm = algorithm;
@@ -48,6 +70,7 @@ public final class HmacScheme implements AuthScheme {
         this.signatureField = signatureField;
         this.signed = signed;
         this.timestamp = timestamp;
+        this.parts = parts;
         javaAlgorithm(algorithm); // fail at start-up on a bad name
         algorithmNames.values().forEach(HmacScheme::javaAlgorithm);
     }
@@ -59,6 +82,9 @@ public final class HmacScheme implements AuthScheme {
 
     @Override
     public String expects() {
+        if (parts != null) {
+            return "header " + signatureHeader + " (" + parts.describe() + ")";
+        }
         return signatureHeader != null ? "header " + signatureHeader : "JSON field " + signatureField;
     }
 
@@ -83,6 +109,10 @@ public final class HmacScheme implements AuthScheme {
 
     @Override
     public void verify(Delivery delivery, Instant now) {
+        if (parts != null) {
+            verifyParts(delivery, now);
+            return;
+        }
         String ts = timestamp == null ? null : timestamp.check(delivery, now);
         String provided = providedSignature(delivery);
         byte[] providedBytes = decode(provided);
@@ -101,13 +131,74 @@ public final class HmacScheme implements AuthScheme {
     }
 
     /**
+     * Each set of the header is tried: its time must lie within the window and one of its signatures must match the
+     * HMAC of the content signed with that time. When none passes, the answer says why the last one tried failed
+     * unless a fresher reason applies: a mismatch is reported over a stale time only when some set was fresh.
+     */
+    private void verifyParts(Delivery delivery, Instant now) {
+        String header = delivery.header(signatureHeader);
+        if (header == null || header.isBlank()) {
+            throw DeliveryRejected.unauthorized("missing signature (" + expects() + ")");
+        }
+        List<SignatureParts.SignedSet> sets = parts.parse(header, signatureHeader);
+        String alg = algorithmFor(delivery);
+        DeliveryRejected stale = null;
+        boolean anyFresh = false;
+        boolean match = false;
+        for (SignatureParts.SignedSet set : sets) {
+            String ts = null;
+            if (parts.timestampPart() != null) {
+                try {
+                    ts = timestamp.checkValue(set.timestamp(), now, "'" + parts.timestampPart() + "' of " + signatureHeader);
+                } catch (DeliveryRejected e) {
+                    stale = e;
+                    continue;
+                }
+            }
+            anyFresh = true;
+            byte[] content = signed.build(delivery, ts);
+            for (String signature : set.signatures()) {
+                byte[] provided;
+                try {
+                    provided = decode(stripPrefix(signature));
+                } catch (DeliveryRejected e) {
+                    continue; // one undecodable value among several does not hide a valid one
+                }
+                for (byte[] secret : secrets) {
+                    match |= ConstantTime.equal(hmac(alg, secret, content), provided);
+                }
+            }
+        }
+        if (!match) {
+            throw !anyFresh && stale != null ? stale
+                    : DeliveryRejected.unauthorized("signature mismatch (" + expects() + ")");
+        }
+        if (timestamp != null) {
+            timestamp.checkSigned(delivery, now);
+        }
+    }
+
+    private String stripPrefix(String signature) {
+        if (!prefix.isEmpty()) {
+            if (!signature.startsWith(prefix)) {
+                throw DeliveryRejected.unauthorized("signature (" + expects() + ") must start with '" + prefix + "'");
+            }
+            return signature.substring(prefix.length());
+        }
+        return signature;
+    }
+
+    /**
      * The timestamp (header, and the body's signed field when it has one) set to now, the algorithm named in the
      * algorithm header when the vendor sends one, then the HMAC of the signed content with the first secret, encoded
-     * and prefixed, in the signature header or field.
+     * and prefixed, in the signature header or field. A header made of parts gets one set, {@code t=<now>,v1=<hmac>}.
      */
     @Override
     public void sign(OutgoingWebhook webhook, Instant now) {
         String ts = timestamp == null ? null : timestamp.stamp(webhook, now);
+        if (parts != null && parts.timestampPart() != null) {
+            ts = String.valueOf(now.getEpochSecond());
+        }
         if (algorithmHeader != null) {
             algorithmNames.entrySet().stream()
                     .filter(e -> javaAlgorithm(e.getValue()).equals(javaAlgorithm(algorithm)))
@@ -119,7 +210,9 @@ public final class HmacScheme implements AuthScheme {
         }
         byte[] mac = hmac(algorithm, secrets.get(0), signed.build(webhook.asDelivery(now), ts));
         String signature = prefix + (encoding == Encoding.HEX ? HexFormat.of().formatHex(mac) : Base64.getEncoder().encodeToString(mac));
-        if (signatureHeader != null) {
+        if (parts != null) {
+            webhook.header(signatureHeader, parts.format(ts, signature));
+        } else if (signatureHeader != null) {
             webhook.header(signatureHeader, signature);
         } else {
             webhook.setField(signatureField, signature);

@@ -42,7 +42,14 @@ public record TimestampWindow(String header, Duration tolerance, JsonField signe
         if (raw == null || raw.isBlank()) {
             throw DeliveryRejected.unauthorized("missing timestamp header " + header);
         }
-        String what = "timestamp header " + header;
+        return checkValue(raw, now, "timestamp header " + header);
+    }
+
+    /**
+     * Checks a unix time read from elsewhere (a part of the signature header) and returns it trimmed; 401 when it is
+     * not a unix time or outside the window. {@code what} names it in the error message.
+     */
+    public String checkValue(String raw, Instant now, String what) {
         within(parse(raw.trim(), what), now, what);
         return raw.trim();
     }

@@ -5,6 +5,7 @@ import io.kycrouter.security.AuthScheme;
 import io.kycrouter.security.BasicScheme;
 import io.kycrouter.security.HmacScheme;
 import io.kycrouter.security.PayloadDecryption;
+import io.kycrouter.security.SignatureParts;
 import io.kycrouter.security.SignedContent;
 import io.kycrouter.security.TimestampWindow;
 import io.kycrouter.security.TokenScheme;
@@ -123,6 +124,35 @@ public final class VendorRegistry {
         return new PayloadDecryption(parsed, apiKey, JsonField.of(s.get("field", "$.data")));
     }
 
+    /**
+     * How a signature header splits into named parts ({@code signature-part}, {@code timestamp-part},
+     * {@code part-separator}, {@code set-separator}), or null when {@code signature-part} is unset (the header holds
+     * the signature alone).
+     */
+    static SignatureParts signatureParts(Settings s) {
+        Optional<String> signaturePart = s.get("signature-part");
+        if (signaturePart.isEmpty()) {
+            for (String key : List.of("timestamp-part", "part-separator", "set-separator")) {
+                if (s.get(key).isPresent()) {
+                    throw new ConfigException(s.key(key) + " is set but " + s.key("signature-part")
+                            + " is not: name the part of the header that holds the signature");
+                }
+            }
+            return null;
+        }
+        if (s.get("signature-field").isPresent()) {
+            throw new ConfigException(s.key("signature-part") + " needs " + s.key("signature-header")
+                    + ": the parts are read from a header, not from " + s.key("signature-field"));
+        }
+        String sets = s.get("set-separator", "space");
+        try {
+            return new SignatureParts(signaturePart.get(), s.get("timestamp-part").orElse(null),
+                    s.get("part-separator", ","), sets.equalsIgnoreCase("space") ? null : sets);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(s.key("signature-part") + ": " + e.getMessage());
+        }
+    }
+
     /** Builds one scheme; empty when its credential is not configured (so it can never accept anything). */
     static Optional<AuthScheme> scheme(String name, Settings s) {
         if (!s.bool("enabled", true)) {
@@ -157,12 +187,18 @@ public final class VendorRegistry {
                 }
                 String timestampHeader = s.get("timestamp-header").orElse(null);
                 JsonField signedTimestamp = s.get("signed-timestamp-field").map(JsonField::of).orElse(null);
-                TimestampWindow window = timestampHeader == null && signedTimestamp == null ? null
+                SignatureParts parts = signatureParts(s);
+                if (parts != null && parts.timestampPart() != null && timestampHeader != null) {
+                    throw new ConfigException("set one of " + s.key("timestamp-part") + " and " + s.key("timestamp-header"));
+                }
+                boolean timed = timestampHeader != null || signedTimestamp != null
+                        || (parts != null && parts.timestampPart() != null);
+                TimestampWindow window = !timed ? null
                         : new TimestampWindow(timestampHeader, Duration.ofSeconds(s.number("timestamp-tolerance", 300)),
                                 signedTimestamp, s.bool("signed-timestamp-required", false));
                 return Optional.of(new HmacScheme(name, secrets, s.get("algorithm", "SHA256"),
                         s.get("algorithm-header").orElse(null), algorithmNames, encoding, s.get("prefix", ""),
-                        header, field, SignedContent.parse(s.get("signed", "{body}")), window));
+                        header, field, SignedContent.parse(s.get("signed", "{body}")), window, parts));
             }
             case "basic" -> {
                 Optional<String> user = s.get("user");

@@ -350,4 +350,19 @@ class HmacSchemeTest {
         assertThatThrownBy(() -> SignedContent.parse(""))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void onfidoClientLibraryVector() {
+        // The body, webhook token and X-SHA2-Signature of Onfido's own verifier test (onfido/onfido-java,
+        // WebhookEventVerifierTest): hex HMAC-SHA256 of the raw body keyed with the token.
+        byte[] body = ("{\"payload\":{\"resource_type\":\"check\",\"action\":\"check.completed\",\"object\":{\"id\":"
+                + "\"f2302f45-227d-413d-ad61-09ec077a086a\",\"status\":\"complete\",\"completed_at_iso8601\":\"2024-04-04T09:21:21Z\","
+                + "\"href\":\"https://api.onfido.com/v3.6/checks/f2302f45-227d-413d-ad61-09ec077a086a\"}}}").getBytes(StandardCharsets.UTF_8);
+        HmacScheme onfido = new HmacScheme("signature", secrets("wU99mE6jJ7nXOLFwZ0tJymM1lpI15pZh"), "SHA256", null, Map.of(),
+                HmacScheme.Encoding.HEX, null, "X-SHA2-Signature", null, SignedContent.parse("{body}"), null);
+        assertThatCode(() -> onfido.verify(delivery(body, Map.of("X-SHA2-Signature",
+                "77ebc3e418f26be6eebb47f7ebe551321de26734fc273961e075fc9ab163d9c7")), NOW)).doesNotThrowAnyException();
+        assertUnauthorized(onfido, delivery(body, Map.of("X-SHA2-Signature",
+                "77ebc3e418f26be6eebb47f7ebe551321de26734fc273961e075fc9ab163d9c8")), "mismatch");
+    }
 }

@@ -42,6 +42,9 @@ public final class RunningRouter implements AutoCloseable {
     public static final String VERATAD_USER = "veratad-user";
     public static final String VERATAD_PASSWORD = "veratad-test-password";
     public static final String VERATAD_SECRET = "veratad-test-secret";
+    public static final String ONFIDO_SECRET = "onfido-test-token";
+    public static final String VERIFF_SECRET = "veriff-test-secret";
+    public static final String PERSONA_SECRET = "wbhsec_persona-test-secret";
     public static final ObjectMapper JSON = new ObjectMapper();
 
     /** How long a test waits for an asynchronous outcome: generous, as several builds share the machine's cores. */
@@ -87,6 +90,9 @@ public final class RunningRouter implements AutoCloseable {
         p.put("kyc.vendor.veratad.auth.basic.user", VERATAD_USER);
         p.put("kyc.vendor.veratad.auth.basic.passwords", VERATAD_PASSWORD);
         p.put("kyc.vendor.veratad.auth.signature.secrets", VERATAD_SECRET);
+        p.put("kyc.vendor.onfido.auth.signature.secrets", ONFIDO_SECRET);
+        p.put("kyc.vendor.veriff.auth.signature.secrets", VERIFF_SECRET);
+        p.put("kyc.vendor.persona.auth.signature.secrets", PERSONA_SECRET);
         p.put("kyc.api.operator-token", OPERATOR_TOKEN);
         p.put("kyc.inbox.recovery-period-ms", "500");
         p.put("kyc.inbox.recovery-grace-ms", "1000");

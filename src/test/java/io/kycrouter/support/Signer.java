@@ -115,4 +115,40 @@ public final class Signer {
         h.put("X-Signature-V2", hmacHex("HmacSHA256", RunningRouter.DIDIT_SECRET, canonical.getBytes(StandardCharsets.UTF_8)));
         return h;
     }
+
+    /** Onfido: X-SHA2-Signature, hex HMAC-SHA256 of the raw body with the webhook token. */
+    public static Map<String, String> onfido(byte[] body) {
+        Map<String, String> h = json();
+        h.put("X-SHA2-Signature", hmacHex("HmacSHA256", RunningRouter.ONFIDO_SECRET, body));
+        return h;
+    }
+
+    /** Veriff: X-HMAC-SIGNATURE, hex HMAC-SHA256 of the raw body with the shared secret (decisions and events alike). */
+    public static Map<String, String> veriff(byte[] body) {
+        Map<String, String> h = json();
+        h.put("X-AUTH-CLIENT", "veriff-public-api-key");
+        h.put("X-HMAC-SIGNATURE", hmacHex("HmacSHA256", RunningRouter.VERIFF_SECRET, body));
+        return h;
+    }
+
+    /** Persona's one set {@code t=<t>,v1=<hex HMAC-SHA256 of "<t>.<body>">} for one secret. */
+    public static String personaSet(byte[] body, long t, String secret) {
+        byte[] prefix = (t + ".").getBytes(StandardCharsets.UTF_8);
+        byte[] signed = new byte[prefix.length + body.length];
+        System.arraycopy(prefix, 0, signed, 0, prefix.length);
+        System.arraycopy(body, 0, signed, prefix.length, body.length);
+        return "t=" + t + ",v1=" + hmacHex("HmacSHA256", secret, signed);
+    }
+
+    /** Persona: Persona-Signature with the given header value. */
+    public static Map<String, String> persona(String signatureHeader) {
+        Map<String, String> h = json();
+        h.put("Persona-Signature", signatureHeader);
+        return h;
+    }
+
+    /** Persona: one set signed now with the router's secret. */
+    public static Map<String, String> persona(byte[] body) {
+        return persona(personaSet(body, Instant.now().getEpochSecond(), RunningRouter.PERSONA_SECRET));
+    }
 }
