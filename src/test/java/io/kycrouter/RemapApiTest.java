@@ -149,6 +149,12 @@ class RemapApiTest {
                 + " where inbox_id = ? order by revision", inboxId);
     }
 
+    /** When the delivery was received, as stored (H2 reads it as an OffsetDateTime, PostgreSQL as a Timestamp). */
+    static Instant receivedAt(long inboxId) throws Exception {
+        Object at = router.rows("select received_at from inbox where id = ?", inboxId).get(0).get("received_at");
+        return at instanceof OffsetDateTime t ? t.toInstant() : ((java.sql.Timestamp) at).toInstant();
+    }
+
     static String state(String verification) throws Exception {
         return json(router.get("/api/verifications/didit/" + verification)).get("status").asText();
     }
@@ -278,9 +284,7 @@ class RemapApiTest {
 
     @Test
     void aVendorsDeliveriesSinceATimeAreMappedAgainAPageAtATime() throws Exception {
-        OffsetDateTime mark = (OffsetDateTime) router.rows("select received_at from inbox where id = ?", abandonedAfter1)
-                .get(0).get("received_at");
-        String since = mark.toInstant().toString();
+        String since = receivedAt(abandonedAfter1).toString();
         // everything of the vendor received since the mark, in pages of one; the first two are the Abandoned ones
         JsonNode first = json(remap("/api/inbox/remap?vendor=didit&since=" + since + "&limit=1"));
         assertThat(first.get("results").size()).isEqualTo(1);
@@ -306,8 +310,7 @@ class RemapApiTest {
         assertThat(events(purged)).hasSize(1);
         assertThat(events(purged).get(0).get("superseded_by")).isNull();
         // in a batch it is reported, not mapped
-        String since = ((OffsetDateTime) router.rows("select received_at from inbox where id = ?", purged).get(0)
-                .get("received_at")).toInstant().toString();
+        String since = receivedAt(purged).toString();
         JsonNode batch = json(remap("/api/inbox/remap?vendor=didit&eventType=Approved%20(typo)&since=" + since));
         assertThat(batch.get("results").size()).isZero(); // no current event has that type: the filter reads the events
         JsonNode all = json(remap("/api/inbox/remap?vendor=didit&since=" + since + "&limit=1"));
