@@ -1,7 +1,9 @@
 package io.kycrouter;
 
+import io.kycrouter.cli.RemapCommand;
 import org.apache.camel.main.Main;
 
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -13,10 +15,15 @@ public final class KycWebhookRouter {
     private KycWebhookRouter() {
     }
 
+    /** {@code [run|remap ...]}: no argument, or {@code run}, starts the router; a command runs and exits. */
     public static void main(String[] args) throws Exception {
-        Main main = create(Map.of());
-        int code = main.run(args);
-        System.exit(code);
+        String command = args.length == 0 ? "run" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (command) {
+            case "remap" -> System.exit(RemapCommand.run(rest));
+            case "run" -> System.exit(create(Map.of()).run(rest));
+            default -> System.exit(create(Map.of()).run(args));
+        }
     }
 
     /** A configured, not yet started router; overrides win over every file and environment setting (tests). */

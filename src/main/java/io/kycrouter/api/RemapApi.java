@@ -30,7 +30,10 @@ public final class RemapApi {
         this.remapper = remapper;
     }
 
-    /** One delivery: 404 when unknown or its vendor is no longer configured, 410 when its body was purged. */
+    /**
+     * One delivery ({@code vendor}, optional, must be its vendor): 404 when unknown or its vendor is no longer
+     * configured, 410 when its body was purged.
+     */
     public void one(Exchange exchange) {
         long id;
         try {
@@ -38,7 +41,11 @@ public final class RemapApi {
         } catch (NumberFormatException e) {
             throw ApiRejected.invalidParameter("the delivery id must be a number (the inbox id of GET /api/inbox/parked)");
         }
-        StoredDelivery delivery = remapper.find(id).orElseThrow(() -> ApiRejected.notFound("no delivery with this id"));
+        // the vendor, when given, must be the delivery's: a mistyped id cannot remap another vendor's delivery
+        String vendor = QueryParameters.of(exchange).text("vendor");
+        StoredDelivery delivery = remapper.find(id).filter(d -> vendor == null || vendor.equals(d.vendor()))
+                .orElseThrow(() -> ApiRejected.notFound(vendor == null ? "no delivery with this id"
+                        : "no delivery of " + vendor + " with this id"));
         if (!remapper.knows(delivery.vendor())) {
             throw new ApiRejected(404, "unknown_vendor", "the delivery's vendor " + delivery.vendor() + " is no longer configured");
         }
