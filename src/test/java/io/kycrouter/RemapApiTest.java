@@ -38,6 +38,7 @@ import static org.awaitility.Awaitility.await;
 class RemapApiTest {
 
     static final long T0 = 1_767_225_600L; // 2026-01-01T00:00:00Z, the vendor's event times (created_at)
+    static final int MIXED = 6;
 
     static Path dir;
     static Map<String, String> settings;
@@ -57,6 +58,8 @@ class RemapApiTest {
     static long purged;
     static long down;
     static long raced;
+    /** Per verification remap-mix-i: its Approved delivery (mapped UNKNOWN by the broken route). */
+    static final List<Long> mixed = new ArrayList<>();
 
     @BeforeAll
     static void storeDeliveriesWithTheBrokenRouteThenFixIt() throws Exception {
@@ -81,9 +84,14 @@ class RemapApiTest {
         purged = post("remap-p", "Approved", T0);
         down = post("remap-down", "Approved", T0);
         raced = post("remap-race", "Approved", T0);
+        for (int i = 0; i < MIXED; i++) {
+            post("remap-mix-" + i, "In Progress", T0);
+            mixed.add(post("remap-mix-" + i, "Approved", T0 + 60));
+        }
         assertThat(router.canonicalEventOf(aApproved).get("status").asText()).isEqualTo("UNKNOWN");
         assertThat(router.count("select count(*) from inbox where id = ? and processed_at is null", cDeclined)).isEqualTo(1);
-        await().atMost(RunningRouter.WAIT).until(() -> receiver.successes() == 11); // every event but the parked one
+        // every event but the parked one
+        await().atMost(RunningRouter.WAIT).until(() -> receiver.successes() == 11 + 2 * MIXED);
         // retention purged this one's body (as routes/retention.yaml does after kyc.retention.inbox-body-days)
         update("update inbox set body = null where id = ?", purged);
         router.close();
@@ -243,11 +251,14 @@ class RemapApiTest {
         assertThat(router.count("select count(*) from outbox")).isEqualTo(outbox);
         assertThat(receiver.requests()).hasSize(requests);
 
-        // by its event type (percent-encoded, as a client sends a space) since it was received: the same outcome
+        // by its event type (percent-encoded, as a client sends a space) since it was received: the same outcome, for
+        // it and the In Progress deliveries received after it
         String since = URLEncoder.encode(receivedAt(steady).toString(), StandardCharsets.UTF_8);
         JsonNode batch = json(remap("/api/inbox/remap?vendor=didit&eventType=In%20Progress&since=" + since));
-        assertThat(batch.get("results").findValues("inboxId").stream().map(JsonNode::asLong)).containsExactly(steady);
-        assertThat(batch.get("unchanged").asInt()).isEqualTo(1);
+        assertThat(batch.get("results").findValues("inboxId").stream().map(JsonNode::asLong)).startsWith(steady)
+                .doesNotContain(aInProgress).hasSize(1 + MIXED);
+        assertThat(batch.get("unchanged").asInt()).isEqualTo(1 + MIXED);
+        assertThat(batch.get("remapped").asInt()).isZero();
         assertThat(events(steady)).hasSize(1);
         assertThat(router.count("select count(*) from outbox")).isEqualTo(outbox);
     }
@@ -350,6 +361,38 @@ class RemapApiTest {
         assertThat(rows).hasSize(2);
         assertThat(rows).filteredOn(r -> r.get("superseded_by") == null).hasSize(1);
         assertThat(state("remap-race")).isEqualTo("APPROVED");
+    }
+
+    @Test
+    void aRemapAndANewDeliveryOfTheSameVerificationAtOnceLeaveTheStateOfAllItsEvents() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2 * MIXED);
+        try {
+            List<Future<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < MIXED; i++) {
+                long approved = mixed.get(i);
+                String session = "remap-mix-" + i;
+                calls.add(pool.submit(() -> remap("/api/inbox/" + approved + "/remap")));
+                calls.add(pool.submit(() -> {
+                    byte[] body = ("{\"session_id\":\"" + session + "\",\"status\":\"Resubmitted\",\"created_at\":" + (T0 + 120)
+                            + "}").getBytes(StandardCharsets.UTF_8);
+                    return router.post("/webhooks/didit", body, Signer.diditRaw(body));
+                }));
+            }
+            for (Future<HttpResponse<String>> call : calls) {
+                assertThat(call.get().statusCode()).as(call.get().body()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < MIXED; i++) {
+            // whatever the order: In Progress, Approved (mapped again), Resubmitted (the newest, back in progress)
+            JsonNode state = json(router.get("/api/verifications/didit/remap-mix-" + i));
+            assertThat(state.get("status").asText()).as(state.toString()).isEqualTo("IN_PROGRESS");
+            assertThat(state.get("eventCount").asLong()).as(state.toString()).isEqualTo(3);
+            assertThat(state.get("statusAt").asText()).isEqualTo(Instant.ofEpochSecond(T0 + 120).toString());
+            assertThat(state.get("externalUserId").asText()).isEqualTo("user-remap-mix-" + i);
+            assertThat(events(mixed.get(i))).hasSize(2);
+        }
     }
 
     @Test
