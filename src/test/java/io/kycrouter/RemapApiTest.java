@@ -58,6 +58,7 @@ class RemapApiTest {
     static long purged;
     static long down;
     static long raced;
+    static long movedVerification;
     /** Per verification remap-mix-i: its Approved delivery (mapped UNKNOWN by the broken route). */
     static final List<Long> mixed = new ArrayList<>();
 
@@ -84,6 +85,7 @@ class RemapApiTest {
         purged = post("remap-p", "Approved", T0);
         down = post("remap-down", "Approved", T0);
         raced = post("remap-race", "Approved", T0);
+        movedVerification = post("remap-k", "Kyc Expired", T0);
         for (int i = 0; i < MIXED; i++) {
             post("remap-mix-" + i, "In Progress", T0);
             mixed.add(post("remap-mix-" + i, "Approved", T0 + 60));
@@ -91,7 +93,7 @@ class RemapApiTest {
         assertThat(router.canonicalEventOf(aApproved).get("status").asText()).isEqualTo("UNKNOWN");
         assertThat(router.count("select count(*) from inbox where id = ? and processed_at is null", cDeclined)).isEqualTo(1);
         // every event but the parked one
-        await().atMost(RunningRouter.WAIT).until(() -> receiver.successes() == 11 + 2 * MIXED);
+        await().atMost(RunningRouter.WAIT).until(() -> receiver.successes() == 12 + 2 * MIXED);
         // retention purged this one's body (as routes/retention.yaml does after kyc.retention.inbox-body-days)
         update("update inbox set body = null where id = ?", purged);
         router.close();
@@ -103,7 +105,10 @@ class RemapApiTest {
         router = RunningRouter.start(settings);
     }
 
-    /** The shipped routes, but for Didit's: Approved, Expired and Abandoned map to UNKNOWN, Declined fails. */
+    /**
+     * The shipped routes, but for Didit's: Approved, Expired and Abandoned map to UNKNOWN, Declined fails, and Kyc
+     * Expired is filed under the wrong verification (the user reference).
+     */
     static Path brokenRoutes() throws Exception {
         Path routes = Files.createDirectories(dir.resolve("broken-routes"));
         try (var files = Files.list(Path.of("routes"))) {
@@ -119,7 +124,10 @@ class RemapApiTest {
         route = route.replace("                  - setVariable: { name: status, constant: REJECTED }\n",
                 "                  - setVariable: { name: status, constant: REJECTED }\n"
                         + "                  - throwException: { exceptionType: java.lang.IllegalStateException, message: broken mapping }\n");
-        assertThat(route).contains("broken mapping").contains("Approved (typo)");
+        String kycExpired = "              - jsonpath: \"$[?(@.status == 'Kyc Expired')]\"\n                steps:\n";
+        route = route.replace(kycExpired, kycExpired
+                + "                  - setVariable: { name: verificationId, jsonpath: \"$.vendor_data\" }\n");
+        assertThat(route).contains("broken mapping").contains("Approved (typo)").contains("jsonpath: \"$.vendor_data\" }\n                  - setVariable: { name: type");
         Files.writeString(didit, route);
         return routes;
     }
@@ -393,6 +401,24 @@ class RemapApiTest {
             assertThat(state.get("externalUserId").asText()).isEqualTo("user-remap-mix-" + i);
             assertThat(events(mixed.get(i))).hasSize(2);
         }
+    }
+
+    @Test
+    void anEventFiledUnderTheWrongVerificationMovesAndBothStatesAreComputedAgain() throws Exception {
+        assertThat(state("user-remap-k")).isEqualTo("EXPIRED");
+        JsonNode body = json(remap("/api/inbox/" + movedVerification + "/remap"));
+        assertThat(body.get("remapped").asInt()).as(body.toString()).isEqualTo(1);
+        String fresh = body.get("results").get(0).get("eventIds").get(0).asText();
+        assertThat(state("remap-k")).isEqualTo("EXPIRED");
+        // the wrong verification has no current event left: it has no state any more, its log keeps the old event
+        assertThat(router.get("/api/verifications/didit/user-remap-k").statusCode()).isEqualTo(404);
+        JsonNode oldLog = json(router.get("/api/verifications/didit/user-remap-k/events"));
+        assertThat(oldLog.size()).isEqualTo(1);
+        assertThat(oldLog.get(0).get("supersededBy").asText()).isEqualTo(fresh);
+        JsonNode newLog = json(router.get("/api/verifications/didit/remap-k/events"));
+        assertThat(newLog.size()).isEqualTo(1);
+        assertThat(newLog.get(0).get("eventId").asText()).isEqualTo(fresh);
+        assertThat(newLog.get(0).has("supersededBy")).isFalse();
     }
 
     @Test
