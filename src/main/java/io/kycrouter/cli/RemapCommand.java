@@ -63,8 +63,7 @@ public final class RemapCommand {
         try {
             return call(Arguments.parse(args));
         } catch (Usage e) {
-            err.println("remap: " + e.getMessage());
-            err.println(USAGE);
+            err.println("remap: " + e.getMessage() + "; " + USAGE); // one line: scripts read it whole
             return 2;
         }
     }

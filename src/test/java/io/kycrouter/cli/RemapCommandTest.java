@@ -117,7 +117,8 @@ class RemapCommandTest {
         assertThat(remap().code()).isEqualTo(2);
         Run noSelection = remap("didit", "--url", url);
         assertThat(noSelection.code()).isEqualTo(2);
-        assertThat(noSelection.err()).startsWith("remap: give --event-type and/or --since, or --all");
+        assertThat(noSelection.err()).startsWith("remap: give --event-type and/or --since, or --all")
+                .contains("usage: remap <vendor>").hasLineCount(1);
         assertThat(remap("didit", "--since", "yesterday", "--url", url).err()).contains("--since must be an ISO-8601 instant");
         assertThat(remap("didit", "--id", "seven", "--url", url).code()).isEqualTo(2);
         assertThat(remap("didit", "--id", "7", "--all", "--url", url).code()).isEqualTo(2);
