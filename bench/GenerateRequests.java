@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * Writes a wrk Lua script that cycles through {@code count} correctly signed webhooks of all five vendors in a
  * realistic mix (Sumsub 35 %, Didit 25 %, Treezor 15 %, Veratad 15 %, Argos 10 %), each a new event (unique
- * vendor ids), built from the vendors' documented examples in src/test/resources/fixtures and padded to about
+ * vendor ids), built from the vendors' documented examples in vendors/<vendor>/examples and padded to about
  * {@code bodyBytes}. wrk's threads take alternate entries, so no two threads send the same event.
  *
  *   java -cp target/kyc-webhook-router.jar bench/GenerateRequests.java <count> <bodyBytes> <out.lua> [run id]
@@ -39,12 +39,12 @@ public class GenerateRequests {
         int size = Integer.parseInt(args[1]);
         Path out = Path.of(args[2]);
         String run = args.length > 3 ? args[3] : Long.toString(System.currentTimeMillis(), 36);
-        Path fixtures = Path.of("src/test/resources/fixtures");
-        Map<String, Object> sumsub = read(fixtures.resolve("sumsub/applicantReviewed-1.json"));
-        Map<String, Object> didit = read(fixtures.resolve("didit/approved.json"));
-        Map<String, Object> treezor = read(fixtures.resolve("treezor/user.kycreview.json"));
-        Map<String, Object> argos = read(fixtures.resolve("argos/approved.json"));
-        Map<String, Object> veratad = read(fixtures.resolve("veratad/documented.json"));
+        Path vendors = Path.of("vendors");
+        Map<String, Object> sumsub = read(vendors.resolve("sumsub/examples/applicantReviewed-1.json"));
+        Map<String, Object> didit = read(vendors.resolve("didit/examples/approved.json"));
+        Map<String, Object> treezor = read(vendors.resolve("treezor/examples/user.kycreview.json"));
+        Map<String, Object> argos = read(vendors.resolve("argos/examples/approved.json"));
+        Map<String, Object> veratad = read(vendors.resolve("veratad/examples/documented.json"));
         long now = System.currentTimeMillis() / 1000;
 
         List<Request> requests = new ArrayList<>(count);

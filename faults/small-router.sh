@@ -3,7 +3,7 @@
 # the bench-* secrets of bench/GenerateRequests.java. Defines $work (removed on exit), $PORT, $MGMT_PORT, $JAVA_OPTS
 # and the helpers metric, full_gcs and ooms. Extra router environment: ROUTER_ENV ("NAME=value ...").
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || { echo "install wrk (apt-get install wrk)"; exit 1; }; }
-if [ ! -f target/kyc-webhook-router.jar ] || [ -n "$(find src routes pom.xml -newer target/kyc-webhook-router.jar -type f 2>/dev/null | head -1)" ]; then
+if [ ! -f target/kyc-webhook-router.jar ] || [ -n "$(find src pom.xml -newer target/kyc-webhook-router.jar -type f 2>/dev/null | head -1)" ]; then
   mvn -B -q -DskipTests clean package
 fi
 

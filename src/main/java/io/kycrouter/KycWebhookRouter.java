@@ -7,8 +7,9 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Starts the router: Camel Main with config/application.properties (or the file named by KYC_CONFIG) and the
- * YAML routes under routes/ (or KYC_ROUTES_DIR), both read from the file system at start-up.
+ * Starts the router: Camel Main with config/application.properties (or the file named by KYC_CONFIG), the vendor
+ * folders under vendors/ (or KYC_VENDORS_DIR), both read from the file system at start-up, and the router's own
+ * routes from the jar, any of them replaced by a file in routes/ (or KYC_ROUTES_DIR); see {@link RouterLayout}.
  */
 public final class KycWebhookRouter {
 
@@ -32,6 +33,7 @@ public final class KycWebhookRouter {
         // loads classes on the way, at every start (docs/DECISIONS.md, decision 24)
         Main main = new Main();
         main.configure().addConfiguration(RouterConfiguration.class);
+        main.addMainListener(new RouterLayout());
         String config = System.getenv().getOrDefault("KYC_CONFIG", "config/application.properties");
         main.setPropertyPlaceholderLocations("file:" + config);
         overrides.forEach(main::addOverrideProperty);

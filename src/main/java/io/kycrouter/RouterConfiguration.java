@@ -40,6 +40,7 @@ import io.kycrouter.store.Intake;
 import io.kycrouter.store.Retention;
 import io.kycrouter.store.StoreEventRecorder;
 import io.kycrouter.vendors.Settings;
+import io.kycrouter.vendors.VendorFolders;
 import io.kycrouter.vendors.VendorRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -53,6 +54,7 @@ import org.apache.camel.support.service.ServiceSupport;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -67,7 +69,10 @@ public class RouterConfiguration implements CamelConfiguration {
         Settings kyc = new Settings("kyc.", key -> context.getPropertiesComponent().resolveProperty(key));
         Clock clock = Clock.systemUTC();
 
-        VendorRegistry vendors = VendorRegistry.load(kyc);
+        // the vendor folders RouterLayout read before the context was configured (KycWebhookRouter.create adds it)
+        VendorFolders folders = Objects.requireNonNull(context.getRegistry().lookupByNameAndType(RouterLayout.VENDOR_FOLDERS,
+                VendorFolders.class), "no vendor folders: start the router with KycWebhookRouter.create");
+        VendorRegistry vendors = VendorRegistry.load(kyc, folders.names());
         Targets targets = Targets.load(kyc);
         HikariDataSource dataSource = Database.open(kyc.child("db"));
         onStop(context, dataSource::close);
@@ -129,7 +134,7 @@ public class RouterConfiguration implements CamelConfiguration {
                 Duration.ofDays(kyc.number("retention.inbox-body-days", 30)),
                 (int) kyc.number("retention.batch-size", 500), Duration.ofMillis(kyc.number("retention.pause-ms", 50))));
         context.getRegistry().bind("notifyTransport", new NotifyTransport(clock));
-        // each target's route from the template of its type (routes/notifiers.yaml); Camel Main collects this builder
+        // each target's route from the template of its type (router/notifiers.yaml); Camel Main collects this builder
         // from the registry and adds templated routes once the route files are loaded
         context.getRegistry().bind("notifierTargetRoutes", new TargetRoutes(targets));
         // no request header, query parameter or form field becomes a message header: credentials are read from the
@@ -152,7 +157,7 @@ public class RouterConfiguration implements CamelConfiguration {
         RequestsInFlight inFlight = new RequestsInFlight((int) kyc.number("ingress.max-requests-in-flight",
                 RequestsInFlight.defaultLimit((int) kyc.number("ingress.worker-threads", 64))), () -> metrics.shed("in_flight"));
         metrics.requestsInFlight(inFlight::inFlight);
-        context.addStartupListener(new StartupChecks(vendors));
+        context.addStartupListener(new StartupChecks(vendors, folders));
         context.addStartupListener(new ServerGuards(kyc, bodyReader, new EarlyRefusals(vendors, authenticator, metrics, clock), inFlight));
     }
 

@@ -2,18 +2,21 @@ package io.kycrouter;
 
 import io.kycrouter.vendors.ConfigException;
 import io.kycrouter.vendors.VendorDefinition;
+import io.kycrouter.vendors.VendorFolders;
 import io.kycrouter.vendors.VendorRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.model.Model;
 
-/** Checks made once the routes are loaded: every configured vendor has its route. */
+/** Checks made once the routes are loaded: every vendor's routes.yaml has the vendor's route. */
 final class StartupChecks implements StartupListener {
 
     private final VendorRegistry vendors;
+    private final VendorFolders folders;
 
-    StartupChecks(VendorRegistry vendors) {
+    StartupChecks(VendorRegistry vendors, VendorFolders folders) {
         this.vendors = vendors;
+        this.folders = folders;
     }
 
     @Override
@@ -24,8 +27,8 @@ final class StartupChecks implements StartupListener {
             boolean found = model.getRouteDefinitions().stream()
                     .anyMatch(r -> r.getInput() != null && vendor.routeUri().equals(r.getInput().getEndpointUri()));
             if (!found) {
-                throw new ConfigException("vendor " + name + " is listed in kyc.vendors but no route consumes "
-                        + vendor.routeUri() + ": add routes/" + name + ".yaml (see README, 'Adding a vendor')");
+                throw new ConfigException("vendor " + name + ": no route consumes " + vendor.routeUri() + ": "
+                        + folders.routes(name) + " must hold a route from " + vendor.routeUri() + " (see README, 'Adding a vendor')");
             }
         }
     }

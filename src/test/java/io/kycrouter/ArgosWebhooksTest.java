@@ -19,7 +19,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 
-import static io.kycrouter.support.RunningRouter.fixture;
+import static io.kycrouter.support.RunningRouter.example;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,7 +54,7 @@ class ArgosWebhooksTest {
     })
     void everyTriggerBecomesItsCanonicalEvent(String trigger, String submission, String type, String status,
                                               boolean isFinal, String occurredAt, String reason) throws Exception {
-        byte[] body = fixture("argos/" + trigger + ".json");
+        byte[] body = example("argos/" + trigger + ".json");
         HttpResponse<String> response = router.post("/webhooks/argos", body, Signer.argos());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode event = router.canonicalEventOf(json(response).get("id").asLong());
@@ -80,7 +80,7 @@ class ArgosWebhooksTest {
 
     @Test
     void amlResultBecomesChecks() throws Exception {
-        JsonNode event = router.canonicalEventOf(json(router.post("/webhooks/argos", fixture("argos/aml.json"), Signer.argos()))
+        JsonNode event = router.canonicalEventOf(json(router.post("/webhooks/argos", example("argos/aml.json"), Signer.argos()))
                 .get("id").asLong());
         assertThat(event.get("checks").toString())
                 .isEqualTo("[{\"name\":\"aml\",\"result\":\"Red Flag\",\"score\":null},{\"name\":\"aml_risk_level\",\"result\":\"HIGH\",\"score\":null}]");
@@ -110,7 +110,7 @@ class ArgosWebhooksTest {
 
     @Test
     void wrongOrMissingTokenIsRefused() throws Exception {
-        byte[] body = fixture("argos/approved.json");
+        byte[] body = example("argos/approved.json");
         long before = router.count("select count(*) from inbox");
         Map<String, String> wrong = Signer.json();
         wrong.put("X-Webhook-Token", "not-the-token");
@@ -165,7 +165,7 @@ class ArgosWebhooksTest {
         settings.put("kyc.vendor.argos.decrypt.mode", "ecb");
         settings.put("kyc.vendor.argos.decrypt.api-key", API_KEY);
         try (RunningRouter encrypted = RunningRouter.start(settings)) {
-            byte[] plaintext = fixture("argos/approved.json");
+            byte[] plaintext = example("argos/approved.json");
             HttpResponse<String> ok = encrypted.post("/webhooks/argos", encryptEcb(plaintext, API_KEY), Signer.argos());
             assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
             JsonNode event = encrypted.canonicalEventOf(json(ok).get("id").asLong());
@@ -193,7 +193,7 @@ class ArgosWebhooksTest {
         settings.put("kyc.vendor.argos.decrypt.mode", "gcm");
         settings.put("kyc.vendor.argos.decrypt.api-key", API_KEY);
         try (RunningRouter encrypted = RunningRouter.start(settings)) {
-            byte[] plaintext = fixture("argos/rejected.json");
+            byte[] plaintext = example("argos/rejected.json");
             HttpResponse<String> ok = encrypted.post("/webhooks/argos", encryptGcm(plaintext, API_KEY), Signer.argos());
             assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
             assertThat(encrypted.canonicalEventOf(json(ok).get("id").asLong()).get("status").asText()).isEqualTo("REJECTED");

@@ -48,12 +48,12 @@ class BodyMemoryTest {
                 assertThat(shed).containsIgnoringCase("Retry-After: 1");
                 assertThat(shed).contains("\"error\":\"overloaded\"");
 
-                byte[] small = RunningRouter.fixture("sumsub/applicantCreated.json");
+                byte[] small = RunningRouter.example("sumsub/applicantCreated.json");
                 assertThat(router.post("/webhooks/sumsub", small, Signer.sumsub(small)).statusCode()).isEqualTo(200);
             }
             // the holder's connection is gone: its reservation is given back
             await("the budget back").atMost(RunningRouter.WAIT).until(() -> metrics(router).contains("kyc_ingress_body_memory_bytes 0.0"));
-            byte[] large = padded(RunningRouter.fixture("sumsub/applicantPending.json"), LARGE);
+            byte[] large = padded(RunningRouter.example("sumsub/applicantPending.json"), LARGE);
             HttpResponse<String> accepted = router.post("/webhooks/sumsub", large, Signer.sumsub(large));
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
             assertThat(router.count("select count(*) from inbox")).isEqualTo(2);
@@ -66,7 +66,7 @@ class BodyMemoryTest {
         Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("body-memory-alone"));
         settings.put("kyc.ingress.body-memory", "1000");
         try (RunningRouter router = RunningRouter.start(settings)) {
-            byte[] large = padded(RunningRouter.fixture("sumsub/applicantPending.json"), LARGE);
+            byte[] large = padded(RunningRouter.example("sumsub/applicantPending.json"), LARGE);
             assertThat(router.post("/webhooks/sumsub", large, Signer.sumsub(large)).statusCode()).isEqualTo(200);
         }
     }

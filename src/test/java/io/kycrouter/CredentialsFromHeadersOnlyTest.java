@@ -158,7 +158,7 @@ class CredentialsFromHeadersOnlyTest {
         allInQuery.remove("Content-Type");
         assertUnauthorized(router.post("/webhooks/didit?" + query(allInQuery), didit, JSON_ONLY));
 
-        byte[] veratad = RunningRouter.fixture("veratad/journey-3.json");
+        byte[] veratad = RunningRouter.example("veratad/journey-3.json");
         String basic = "Basic " + Base64.getEncoder().encodeToString(
                 (RunningRouter.VERATAD_USER + ":" + RunningRouter.VERATAD_PASSWORD).getBytes(StandardCharsets.UTF_8));
         assertUnauthorized(router.post("/webhooks/veratad?" + query(Map.of("Authorization", basic)), veratad, JSON_ONLY));

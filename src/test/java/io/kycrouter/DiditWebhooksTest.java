@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 
+import static io.kycrouter.support.RunningRouter.example;
 import static io.kycrouter.support.RunningRouter.fixture;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +36,7 @@ class DiditWebhooksTest {
 
     /** A fixture with a fresh signed timestamp in its body, as Didit sends it. */
     static byte[] stamped(String fixture) throws Exception {
-        return Signer.diditStamped(fixture(fixture), Instant.now().getEpochSecond());
+        return Signer.diditStamped(example(fixture), Instant.now().getEpochSecond());
     }
 
     @ParameterizedTest(name = "{0} signed with X-Signature-V2")
@@ -48,7 +49,7 @@ class DiditWebhooksTest {
     void documentedExampleSignedWithV2BecomesItsCanonicalEvent(String fixture, String type, String status, boolean isFinal,
                                                                String occurredAt) throws Exception {
         long now = Instant.now().getEpochSecond(); // Didit's body carries its own signed timestamp
-        byte[] body = Signer.diditStamped(fixture("didit/" + fixture + ".json"), now);
+        byte[] body = Signer.diditStamped(example("didit/" + fixture + ".json"), now);
         String canonical = Signer.diditV2Stamped(new String(fixture("didit/" + fixture + ".v2.txt"), StandardCharsets.UTF_8), now);
         HttpResponse<String> response = router.post("/webhooks/didit", body, Signer.diditV2(canonical));
 
@@ -164,7 +165,7 @@ class DiditWebhooksTest {
     @Test
     void v2SignatureOverAlteredContentIsRefused() throws Exception {
         long now = Instant.now().getEpochSecond();
-        byte[] body = Signer.diditStamped(fixture("didit/approved.json"), now);
+        byte[] body = Signer.diditStamped(example("didit/approved.json"), now);
         String canonical = Signer.diditV2Stamped(new String(fixture("didit/approved.v2.txt"), StandardCharsets.UTF_8), now);
         byte[] forged = new String(body, StandardCharsets.UTF_8).replace("\"Approved\",\n  \"created_at\"", "\"Declined\",\n  \"created_at\"")
                 .getBytes(StandardCharsets.UTF_8);
@@ -175,7 +176,7 @@ class DiditWebhooksTest {
 
     @Test
     void simpleSignatureIsRefusedUnlessConfigAllowsIt() throws Exception {
-        byte[] body = fixture("didit/declined-unicode.json");
+        byte[] body = example("didit/declined-unicode.json");
         long ts = Instant.now().getEpochSecond();
         String simple = ts + ":5a1e2f3c-0000-4b7a-9c1d-declined0001:Declined:status.updated";
         Map<String, String> headers = Map.of("Content-Type", "application/json", "X-Timestamp", String.valueOf(ts),

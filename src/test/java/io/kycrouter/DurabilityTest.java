@@ -14,7 +14,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
 
-import static io.kycrouter.support.RunningRouter.fixture;
+import static io.kycrouter.support.RunningRouter.example;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,7 +25,7 @@ class DurabilityTest {
     @Test
     void aRestartKeepsEverything() throws Exception {
         Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("restart"));
-        byte[] body = fixture("sumsub/applicantReviewed-2.json");
+        byte[] body = example("sumsub/applicantReviewed-2.json");
         long inboxId;
         try (RunningRouter first = RunningRouter.start(settings)) {
             HttpResponse<String> response = first.post("/webhooks/sumsub", body, Signer.sumsub(body));
@@ -100,7 +100,7 @@ class DurabilityTest {
     @Test
     void aDeliveryAcceptedButNeverMappedIsMappedAfterRestart() throws Exception {
         Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("recovery"));
-        byte[] body = fixture("didit/approved.json");
+        byte[] body = example("didit/approved.json");
         try (RunningRouter first = RunningRouter.start(settings)) {
             // simulate a crash right after the inbox commit: the row exists, its canonical event does not
             try (Connection c = first.db(); PreparedStatement s = c.prepareStatement(
@@ -120,7 +120,7 @@ class DurabilityTest {
     @Test
     void databaseOutageAnswers503AndTheVendorsRetryIsAcceptedAfterwards() throws Exception {
         Path dir = RunningRouter.tempDir("outage");
-        byte[] body = fixture("sumsub/applicantPending.json");
+        byte[] body = example("sumsub/applicantPending.json");
         try (CuttableDatabase network = CuttableDatabase.start(dir);
              RunningRouter router = RunningRouter.start(network.configure(RunningRouter.defaults(dir)))) {
             network.cut();

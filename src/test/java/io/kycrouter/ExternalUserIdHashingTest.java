@@ -11,7 +11,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
 
-import static io.kycrouter.support.RunningRouter.fixture;
+import static io.kycrouter.support.RunningRouter.example;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +45,7 @@ class ExternalUserIdHashingTest {
         s.put("kyc.canonical.external-user-id-pepper", PEPPER);
         s.put("kyc.vendor.didit.external-user-id", "plain");
         try (RunningRouter router = RunningRouter.start(s)) {
-            byte[] sumsub = fixture("sumsub/applicantCreated.json");
+            byte[] sumsub = example("sumsub/applicantCreated.json");
             JsonNode event = post(router, "sumsub", sumsub, Signer.sumsub(sumsub));
             assertThat(event.get("externalUserId").asText()).isEqualTo(hmac("12672"));
             assertThat(json(router.get("/api/verifications/sumsub/" + event.get("verificationId").asText()))
@@ -53,15 +53,15 @@ class ExternalUserIdHashingTest {
             assertThat(router.rows("select payload from canonical_event").toString()).doesNotContain("12672");
 
             // an e-mail address is lower-cased before it is hashed, as in plain mode
-            byte[] veratad = new String(fixture("veratad/journey-1.json"), StandardCharsets.UTF_8)
+            byte[] veratad = new String(example("veratad/journey-1.json"), StandardCharsets.UTF_8)
                     .replace("\"client-ref-5521\"", "\"Client.Ref@Example.org\"").getBytes(StandardCharsets.UTF_8);
             assertThat(new String(veratad, StandardCharsets.UTF_8)).contains("Client.Ref@Example.org");
             assertThat(post(router, "veratad", veratad, Signer.veratadBasic()).get("externalUserId").asText())
                     .isEqualTo(hmac("client.ref@example.org"));
 
-            byte[] declined = fixture("didit/declined-unicode.json");
+            byte[] declined = example("didit/declined-unicode.json");
             assertThat(post(router, "didit", declined, Signer.diditRaw(declined)).get("externalUserId").asText()).isEqualTo("user-8841");
-            byte[] approved = fixture("didit/approved.json");
+            byte[] approved = example("didit/approved.json");
             assertThat(post(router, "didit", approved, Signer.diditRaw(approved)).get("externalUserId").asText())
                     .isEqualTo(sha256("ngdatuananh@gmail.com"));
         }
@@ -73,9 +73,9 @@ class ExternalUserIdHashingTest {
         s.put("kyc.vendor.argos.external-user-id", "hash");
         s.put("kyc.canonical.external-user-id-pepper", PEPPER);
         try (RunningRouter router = RunningRouter.start(s)) {
-            assertThat(post(router, "argos", fixture("argos/aml.json"), Signer.argos()).get("externalUserId").asText())
+            assertThat(post(router, "argos", example("argos/aml.json"), Signer.argos()).get("externalUserId").asText())
                     .isEqualTo(hmac("client-user-42"));
-            byte[] sumsub = fixture("sumsub/applicantCreated.json");
+            byte[] sumsub = example("sumsub/applicantCreated.json");
             assertThat(post(router, "sumsub", sumsub, Signer.sumsub(sumsub)).get("externalUserId").asText()).isEqualTo("12672");
         }
     }

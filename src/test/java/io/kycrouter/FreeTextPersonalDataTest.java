@@ -15,7 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import static io.kycrouter.support.RunningRouter.fixture;
+import static io.kycrouter.support.RunningRouter.example;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -67,7 +67,7 @@ class FreeTextPersonalDataTest {
     }
 
     static long argosRejected(RunningRouter router, String submission) throws Exception {
-        String body = text(fixture("argos/rejected.json"))
+        String body = text(example("argos/rejected.json"))
                 .replace("ARG-SUB-0002", submission)
                 .replace("\"The ID document is blurry\"", q(SENTENCE));
         return accepted(router.post("/webhooks/argos", bytes(body), Signer.argos()));
@@ -101,15 +101,15 @@ class FreeTextPersonalDataTest {
             // Argos: kyc_result.comment is the reviewer's free text; commentCode is the code
             inboxIds.add(argosRejected(router, "ARG-PII-1"));
             // Argos: AML and injection values that are free text instead of their enumerations
-            String aml = text(fixture("argos/aml.json")).replace("ARG-SUB-0001", "ARG-PII-2")
+            String aml = text(example("argos/aml.json")).replace("ARG-SUB-0001", "ARG-PII-2")
                     .replace("\"Red Flag\"", q(SENTENCE));
             inboxIds.add(accepted(router.post("/webhooks/argos", bytes(aml), Signer.argos())));
-            String injection = text(fixture("argos/injection.json")).replace("ARG-SUB-0001", "ARG-PII-3")
+            String injection = text(example("argos/injection.json")).replace("ARG-SUB-0001", "ARG-PII-3")
                     .replace("\"address\"", q(STREET + ", Springfield"));
             inboxIds.add(accepted(router.post("/webhooks/argos", bytes(injection), Signer.argos())));
 
             // Veratad: dcams_plus.detail is free text
-            String veratad = text(fixture("veratad/journey-3.json"))
+            String veratad = text(example("veratad/journey-3.json"))
                     .replace("9b2e7c1a-4d5f-4e6a-8b7c-journey00001", "veratad-pii-1")
                     .replace("\"action\": \"PASS\",\n    \"detail\": \"MATCH FOUND\"", "\"action\": \"FAIL\",\n    \"detail\": " + q(SENTENCE))
                     .replace("\"status\": \"PASS\",\n  \"request_id\"", "\"status\": \"FAIL\",\n  \"request_id\"");
@@ -117,7 +117,7 @@ class FreeTextPersonalDataTest {
             inboxIds.add(accepted(router.post("/webhooks/veratad", bytes(veratad), Signer.veratadBasic())));
 
             // Didit: warnings[].risk holding free text, a bare IP, a birth date and a phone number beside a code
-            String didit = text(fixture("didit/declined-unicode.json"))
+            String didit = text(example("didit/declined-unicode.json"))
                     .replace("5a1e2f3c-0000-4b7a-9c1d-declined0001", "didit-pii-1")
                     .replace("{\"risk\": \"DOCUMENT_EXPIRED\"",
                             "{\"risk\": " + q(SENTENCE) + ", \"feature\": \"OCR\"}, {\"risk\": " + q(IP) + "},"
@@ -129,11 +129,11 @@ class FreeTextPersonalDataTest {
             inboxIds.add(accepted(router.post("/webhooks/treezor", treezorLiveness("pii-liveness-1", "treezor-pii-1"),
                     Map.of("Content-Type", "application/json"))));
             // Treezor QES: reasonMessage is a fixed catalogue identifier and is kept
-            inboxIds.add(accepted(router.post("/webhooks/treezor", fixture("treezor/qes.finalized-2.json"),
+            inboxIds.add(accepted(router.post("/webhooks/treezor", example("treezor/qes.finalized-2.json"),
                     Map.of("Content-Type", "application/json"))));
 
             // Sumsub: moderation and client comments (never mapped) and a reject label that is not a code
-            String sumsub = text(fixture("sumsub/applicantReviewed-1.json"))
+            String sumsub = text(example("sumsub/applicantReviewed-1.json"))
                     .replace("5cb744200a975a67ed1798a4", "sumsubpii00000000000001")
                     .replace("\"GRAPHIC_EDITOR\"", q(SENTENCE))
                     .replace("\" Suspected fraudulent account.\"", q(SENTENCE))
@@ -203,17 +203,13 @@ class FreeTextPersonalDataTest {
      */
     @Test
     void aRouteThatMapsFreeTextAsReasonMessageLeaksNothing() throws Exception {
-        Path routes = RunningRouter.tempDir("pii-routes");
-        try (var files = Files.list(Path.of("routes"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, routes.resolve(file.getFileName()));
-            }
-        }
-        String argos = Files.readString(routes.resolve("argos.yaml"));
+        Path vendors = RunningRouter.vendorsCopy("pii-vendors");
+        Path argosRoutes = vendors.resolve("argos").resolve("routes.yaml");
+        String argos = Files.readString(argosRoutes);
         String rejected = "                  - setVariable: { name: type, constant: VERIFICATION_COMPLETED }\n"
                 + "                  - setVariable: { name: status, constant: REJECTED }\n";
         assertThat(argos).contains(rejected);
-        Files.writeString(routes.resolve("argos.yaml"), argos.replace(rejected, rejected
+        Files.writeString(argosRoutes, argos.replace(rejected, rejected
                 + "                  - setVariable: { name: reasonMessage, jsonpath: \"$.kyc_result.comment\" }\n"
                 + "                  - setVariable: { name: reasonMessages, jsonpath: \"$.kyc_result.comment\" }\n"
                 + "                  - setVariable: { name: check.comment, jsonpath: \"$.kyc_result.comment\" }\n"
@@ -221,7 +217,7 @@ class FreeTextPersonalDataTest {
                 + "                  - setVariable: { name: reasonCatalogueMessage, constant: \"The document is blurry\" }\n"));
         try (TestReceiver receiver = TestReceiver.start()) {
             Map<String, String> s = settings("pii-old-contract", receiver);
-            s.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
+            s.put("kyc.vendors.dir", vendors.toString());
             try (RunningRouter router = RunningRouter.start(s)) {
                 JsonNode event = router.canonicalEventOf(argosRejected(router, "ARG-PII-OLD"));
                 // reasonMessages without codes still say that a reason was given, but not its text

@@ -30,7 +30,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
-import static io.kycrouter.support.RunningRouter.fixture;
+import static io.kycrouter.support.RunningRouter.example;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -67,13 +67,13 @@ class HostileInputTest {
     static List<Vendor> vendors() throws Exception {
         JsonBodies json = new JsonBodies();
         return List.of(
-                new Vendor("sumsub", List.of(fixture("sumsub/applicantReviewed-1.json"), fixture("sumsub/applicantCreated.json"),
-                        fixture("sumsub/applicantActionPending.json")), Signer::sumsub),
-                new Vendor("didit", List.of(fixture("didit/approved.json"), fixture("didit/declined-unicode.json")), Signer::diditRaw),
-                new Vendor("treezor", List.of(fixture("treezor/user.kycreview.json"), fixture("treezor/qes.finalized-2.json"),
-                        fixture("treezor/kycliveness.update-unicode.json")), body -> treezorHeaders()),
-                new Vendor("argos", List.of(fixture("argos/approved.json"), fixture("argos/rejected.json")), body -> Signer.argos()),
-                new Vendor("veratad", List.of(fixture("veratad/journey-3.json"), fixture("veratad/documented.json")),
+                new Vendor("sumsub", List.of(example("sumsub/applicantReviewed-1.json"), example("sumsub/applicantCreated.json"),
+                        example("sumsub/applicantActionPending.json")), Signer::sumsub),
+                new Vendor("didit", List.of(example("didit/approved.json"), example("didit/declined-unicode.json")), Signer::diditRaw),
+                new Vendor("treezor", List.of(example("treezor/user.kycreview.json"), example("treezor/qes.finalized-2.json"),
+                        example("treezor/kycliveness.update-unicode.json")), body -> treezorHeaders()),
+                new Vendor("argos", List.of(example("argos/approved.json"), example("argos/rejected.json")), body -> Signer.argos()),
+                new Vendor("veratad", List.of(example("veratad/journey-3.json"), example("veratad/documented.json")),
                         body -> Signer.veratadBasic()));
     }
 

@@ -15,7 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import static io.kycrouter.support.RunningRouter.fixture;
+import static io.kycrouter.support.RunningRouter.example;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,7 +58,7 @@ class IngressRejectionsTest {
 
     @Test
     void badSignature() throws Exception {
-        byte[] body = fixture("sumsub/applicantPending.json");
+        byte[] body = example("sumsub/applicantPending.json");
         Map<String, String> headers = Signer.sumsub(body);
         headers.put("X-Payload-Digest", Signer.hmacHex("HmacSHA256", "not-the-secret", body));
         JsonNode answer = rejected(router.post("/webhooks/sumsub", body, headers), 401, "unauthorized");
@@ -67,14 +67,14 @@ class IngressRejectionsTest {
 
     @Test
     void signatureOfAnotherBody() throws Exception {
-        byte[] body = fixture("sumsub/applicantPending.json");
+        byte[] body = example("sumsub/applicantPending.json");
         byte[] tampered = new String(body, StandardCharsets.UTF_8).replace("pending", "completed").getBytes(StandardCharsets.UTF_8);
         rejected(router.post("/webhooks/sumsub", tampered, Signer.sumsub(body)), 401, "unauthorized");
     }
 
     @Test
     void missingSignatureHeader() throws Exception {
-        byte[] body = fixture("sumsub/applicantPending.json");
+        byte[] body = example("sumsub/applicantPending.json");
         JsonNode answer = rejected(router.post("/webhooks/sumsub", body, Map.of("Content-Type", "application/json")),
                 401, "unauthorized");
         assertThat(answer.get("message").asText()).contains("X-Payload-Digest");
@@ -82,7 +82,7 @@ class IngressRejectionsTest {
 
     @Test
     void signatureIsNotHex() throws Exception {
-        byte[] body = fixture("sumsub/applicantPending.json");
+        byte[] body = example("sumsub/applicantPending.json");
         Map<String, String> headers = Signer.sumsub(body);
         headers.put("X-Payload-Digest", "zz-not-hex");
         rejected(router.post("/webhooks/sumsub", body, headers), 401, "unauthorized");
@@ -90,7 +90,7 @@ class IngressRejectionsTest {
 
     @Test
     void signatureInAQueryParameterDoesNotCount() throws Exception {
-        byte[] body = fixture("sumsub/applicantPending.json");
+        byte[] body = example("sumsub/applicantPending.json");
         String sig = Signer.hmacHex("HmacSHA256", RunningRouter.SUMSUB_SECRET, body);
         rejected(router.post("/webhooks/sumsub?X-Payload-Digest=" + sig, body, Map.of("Content-Type", "application/json")),
                 401, "unauthorized");
@@ -168,7 +168,7 @@ class IngressRejectionsTest {
 
     @Test
     void wrongContentType() throws Exception {
-        byte[] body = fixture("sumsub/applicantPending.json");
+        byte[] body = example("sumsub/applicantPending.json");
         Map<String, String> headers = Signer.sumsub(body);
         headers.put("Content-Type", "application/x-www-form-urlencoded");
         rejected(router.post("/webhooks/sumsub", body, headers), 415, "unsupported_media_type");
@@ -176,7 +176,7 @@ class IngressRejectionsTest {
 
     @Test
     void nonUtf8Charset() throws Exception {
-        byte[] body = fixture("sumsub/applicantPending.json");
+        byte[] body = example("sumsub/applicantPending.json");
         Map<String, String> headers = Signer.sumsub(body);
         headers.put("Content-Type", "application/json; charset=ISO-8859-1");
         rejected(router.post("/webhooks/sumsub", body, headers), 415, "unsupported_media_type");
@@ -184,7 +184,7 @@ class IngressRejectionsTest {
 
     @Test
     void unknownVendor() throws Exception {
-        byte[] body = fixture("sumsub/applicantPending.json");
+        byte[] body = example("sumsub/applicantPending.json");
         rejected(router.post("/webhooks/acme", body, Signer.sumsub(body)), 404, "unknown_vendor");
     }
 
@@ -198,7 +198,7 @@ class IngressRejectionsTest {
 
     @Test
     void answersNeverEchoRequestHeaders() throws Exception {
-        byte[] body = fixture("sumsub/applicantPending.json");
+        byte[] body = example("sumsub/applicantPending.json");
         Map<String, String> headers = new LinkedHashMap<>(Signer.sumsub(body));
         headers.put("X-Payload-Digest", "00" + headers.get("X-Payload-Digest"));
         HttpResponse<String> response = router.post("/webhooks/sumsub", body, headers);
@@ -210,7 +210,7 @@ class IngressRejectionsTest {
         Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("no-secret"));
         settings.remove("kyc.vendor.sumsub.auth.digest.secrets");
         try (RunningRouter open = RunningRouter.start(settings)) {
-            byte[] body = fixture("sumsub/applicantPending.json");
+            byte[] body = example("sumsub/applicantPending.json");
             JsonNode answer = rejected(open.post("/webhooks/sumsub", body, Signer.sumsub(body)), 401, "unauthorized");
             assertThat(answer.get("message").asText()).contains("no credential");
             assertThat(open.count("select count(*) from inbox")).isZero();
@@ -223,11 +223,11 @@ class IngressRejectionsTest {
         settings.remove("kyc.vendor.sumsub.auth.digest.secrets");
         settings.put("kyc.security.dev-accept-unauthenticated", "true");
         try (RunningRouter open = RunningRouter.start(settings)) {
-            byte[] body = fixture("sumsub/applicantPending.json");
+            byte[] body = example("sumsub/applicantPending.json");
             HttpResponse<String> response = open.post("/webhooks/sumsub", body, Map.of("Content-Type", "application/json"));
             assertThat(response.statusCode()).isEqualTo(200);
             // a vendor that has a credential still requires it
-            byte[] didit = fixture("didit/approved.json");
+            byte[] didit = example("didit/approved.json");
             assertThat(open.post("/webhooks/didit", didit, Map.of("Content-Type", "application/json")).statusCode()).isEqualTo(401);
         }
     }

@@ -35,7 +35,7 @@ class JsonLogsTest {
         env.put("KYC_DB_URL", "jdbc:h2:file:" + dir.resolve("kyc").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE");
         env.put("KYC_SUMSUB_SECRET", RunningRouter.SUMSUB_SECRET);
         try (RouterProcess router = RouterProcess.start("json", env, dir)) {
-            byte[] body = RunningRouter.fixture("sumsub/applicantReviewed-1.json");
+            byte[] body = RunningRouter.example("sumsub/applicantReviewed-1.json");
             HttpResponse<String> accepted = router.post("/webhooks/sumsub", body, Signer.sumsub(body));
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
             byte[] forged = "{\"applicantId\":\"secret-payload-text\",\"type\":\"applicantReviewed\"}".getBytes(StandardCharsets.UTF_8);

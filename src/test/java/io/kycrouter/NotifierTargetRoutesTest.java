@@ -9,12 +9,12 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
-import static io.kycrouter.support.RunningRouter.fixture;
+import static io.kycrouter.support.RunningRouter.example;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Every notifier target has its own route, made from the route template of its type (routes/notifiers.yaml), and a
+ * Every notifier target has its own route, made from the route template of its type (router/notifiers.yaml), and a
  * webhook target's URL is called as configured, its query string included.
  */
 class NotifierTargetRoutesTest {
@@ -38,7 +38,7 @@ class NotifierTargetRoutesTest {
                 assertThat(audit.isCreatedByRouteTemplate()).isTrue();
                 assertThat(crm.getEndpoint().getEndpointUri()).isEqualTo("direct://notify-target-crm");
 
-                byte[] body = fixture("sumsub/applicantReviewed-2.json");
+                byte[] body = example("sumsub/applicantReviewed-2.json");
                 HttpResponse<String> response = router.post("/webhooks/sumsub", body, Signer.sumsub(body));
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
                 await("the notification").atMost(RunningRouter.WAIT).until(() -> receiver.successes() == 1);

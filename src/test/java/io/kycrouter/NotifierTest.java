@@ -18,7 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import static io.kycrouter.support.RunningRouter.fixture;
+import static io.kycrouter.support.RunningRouter.example;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,7 +51,7 @@ class NotifierTest {
     }
 
     static long post(RunningRouter router, String fixture) throws Exception {
-        byte[] body = fixture("sumsub/" + fixture + ".json");
+        byte[] body = example("sumsub/" + fixture + ".json");
         HttpResponse<String> response = router.post("/webhooks/sumsub", body, Signer.sumsub(body));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return json(response).get("id").asLong();

@@ -16,7 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
 
-import static io.kycrouter.support.RunningRouter.fixture;
+import static io.kycrouter.support.RunningRouter.example;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -58,7 +58,7 @@ class ObservabilityTest {
             s.put("kyc.notify.target.crm.url", receiver.url());
             s.put("kyc.notify.target.crm.secret", "metrics-notify-secret-of-24-bytes");
             try (RunningRouter router = RunningRouter.start(s)) {
-                byte[] body = fixture("sumsub/applicantPending.json");
+                byte[] body = example("sumsub/applicantPending.json");
                 router.post("/webhooks/sumsub", body, Signer.sumsub(body));
                 router.post("/webhooks/sumsub", body, Signer.sumsub(body));
                 Map<String, String> bad = Signer.sumsub(body);
@@ -107,7 +107,7 @@ class ObservabilityTest {
         s.put("kyc.retention.inbox-body-days", "30");
         s.put("kyc.retention.batch-size", "2");
         try (RunningRouter router = RunningRouter.start(s)) {
-            byte[] body = fixture("sumsub/applicantReviewed-1.json");
+            byte[] body = example("sumsub/applicantReviewed-1.json");
             long recent = json(router.post("/webhooks/sumsub", body, Signer.sumsub(body))).get("id").asLong();
             router.canonicalEventOf(recent);
             try (Connection c = router.db(); PreparedStatement insert = c.prepareStatement(

@@ -14,7 +14,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The operator API's routes are Camel REST verbs (routes/api.yaml): a call with the wrong method is answered by the
+ * The operator API's routes are Camel REST verbs (router/api.yaml): a call with the wrong method is answered by the
  * server with the JSON 405 (even with the right token), and a declared query default never hides the value given.
  */
 class OperatorApiVerbsTest {

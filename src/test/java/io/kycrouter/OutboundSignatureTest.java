@@ -13,7 +13,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 
-import static io.kycrouter.support.RunningRouter.fixture;
+import static io.kycrouter.support.RunningRouter.example;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -43,7 +43,7 @@ class OutboundSignatureTest {
     /** Posts a Sumsub delivery and returns the notification the receiver got for it. */
     static TestReceiver.Request deliveredThrough(Map<String, String> settings, TestReceiver receiver) throws Exception {
         try (RunningRouter router = RunningRouter.start(settings)) {
-            byte[] body = fixture("sumsub/applicantReviewed-2.json");
+            byte[] body = example("sumsub/applicantReviewed-2.json");
             HttpResponse<String> response = router.post("/webhooks/sumsub", body, Signer.sumsub(body));
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             await("the notification").atMost(RunningRouter.WAIT).until(() -> receiver.successes() == 1);

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -71,7 +72,8 @@ class RemapApiTest {
         settings.put("kyc.notify.poll-period-ms", "50");
         // parked rows must stay parked until the test maps them again
         settings.put("kyc.inbox.recovery-period-ms", "3600000");
-        settings.put("camel.main.routes-include-pattern", "file:" + brokenRoutes() + "/*.yaml");
+        Path vendors = brokenVendors();
+        settings.put("kyc.vendors.dir", vendors.toString());
         router = RunningRouter.start(settings);
         aInProgress = post("remap-a", "In Progress", T0);
         aApproved = post("remap-a", "Approved", T0 + 60);
@@ -94,29 +96,25 @@ class RemapApiTest {
         assertThat(router.count("select count(*) from inbox where id = ? and processed_at is null", cDeclined)).isEqualTo(1);
         // every event but the parked one
         await().atMost(RunningRouter.WAIT).until(() -> receiver.successes() == 12 + 2 * MIXED);
-        // retention purged this one's body (as routes/retention.yaml does after kyc.retention.inbox-body-days)
+        // retention purged this one's body (as router/retention.yaml does after kyc.retention.inbox-body-days)
         update("update inbox set body = null where id = ?", purged);
         router.close();
 
-        // the route fixed (the shipped one), the router restarted on the same database
-        settings.remove("camel.main.routes-include-pattern");
+        // the route fixed (the shipped one) in the same vendor folder, the router restarted on the same database
+        Files.copy(Path.of("vendors", "didit", "routes.yaml"), vendors.resolve("didit").resolve("routes.yaml"),
+                StandardCopyOption.REPLACE_EXISTING);
         settings.put("camel.server.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
         settings.put("camel.management.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
         router = RunningRouter.start(settings);
     }
 
     /**
-     * The shipped routes, but for Didit's: Approved, Expired and Abandoned map to UNKNOWN, Declined fails, and Kyc
-     * Expired is filed under the wrong verification (the user reference).
+     * A copy of the vendor folders whose Didit route is wrong: Approved, Expired and Abandoned map to UNKNOWN, Declined
+     * fails, and Kyc Expired is filed under the wrong verification (the user reference).
      */
-    static Path brokenRoutes() throws Exception {
-        Path routes = Files.createDirectories(dir.resolve("broken-routes"));
-        try (var files = Files.list(Path.of("routes"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, routes.resolve(file.getFileName()));
-            }
-        }
-        Path didit = routes.resolve("didit.yaml");
+    static Path brokenVendors() throws Exception {
+        Path vendors = RunningRouter.vendorsCopy("remap-vendors");
+        Path didit = vendors.resolve("didit").resolve("routes.yaml");
         String route = Files.readString(didit);
         for (String status : List.of("Approved", "Expired", "Abandoned")) {
             route = route.replace("@.status == '" + status + "'", "@.status == '" + status + " (typo)'");
@@ -127,9 +125,10 @@ class RemapApiTest {
         String kycExpired = "              - jsonpath: \"$[?(@.status == 'Kyc Expired')]\"\n                steps:\n";
         route = route.replace(kycExpired, kycExpired
                 + "                  - setVariable: { name: verificationId, jsonpath: \"$.vendor_data\" }\n");
-        assertThat(route).contains("broken mapping").contains("Approved (typo)").contains("jsonpath: \"$.vendor_data\" }\n                  - setVariable: { name: type");
+        assertThat(route).contains("broken mapping").contains("Approved (typo)")
+                .contains("jsonpath: \"$.vendor_data\" }\n                  - setVariable: { name: type");
         Files.writeString(didit, route);
-        return routes;
+        return vendors;
     }
 
     static long post(String session, String status, long createdAt) throws Exception {

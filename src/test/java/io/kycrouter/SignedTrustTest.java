@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static io.kycrouter.support.RunningRouter.example;
 import static io.kycrouter.support.RunningRouter.fixture;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Only what a vendor signed may identify an event, order it or decide a status: a captured delivery re-sent with
  * its unsigned parts changed is the same event, an event time that cannot be read never wins, and freshness is
- * checked on the time the vendor signed. The Treezor deliveries under fixtures/treezor/trust were signed by PHP's
+ * checked on the time the vendor signed. The Treezor deliveries under src/test/resources/fixtures/treezor/trust were signed by PHP's
  * own json_encode and hash_hmac with the test secret.
  */
 class SignedTrustTest {
@@ -167,7 +168,7 @@ class SignedTrustTest {
     @ParameterizedTest
     @ValueSource(strings = {"99999999999999999999", "-9223372036854775808", "9223372036854775807", "-1", "1e10", "0x10"})
     void outOfRangeTimestampHeaderIsA401WithAJsonBody(String timestamp) throws Exception {
-        byte[] body = fixture("didit/in-progress.json");
+        byte[] body = example("didit/in-progress.json");
         Map<String, String> headers = new LinkedHashMap<>(Signer.diditRaw(body));
         headers.put("X-Timestamp", timestamp);
         HttpResponse<String> response = router.post("/webhooks/didit", body, headers);
@@ -180,7 +181,7 @@ class SignedTrustTest {
 
     @Test
     void veratadFailWithAGarbageTimestampDoesNotOverturnAnApproval() throws Exception {
-        ObjectNode pass = (ObjectNode) RunningRouter.JSON.readTree(fixture("veratad/journey-3.json"));
+        ObjectNode pass = (ObjectNode) RunningRouter.JSON.readTree(example("veratad/journey-3.json"));
         pass.put("request_id", "garbage-time-1");
         byte[] approved = RunningRouter.JSON.writeValueAsBytes(pass);
         postOk("veratad", approved, Signer.veratadHmac(approved));
@@ -198,11 +199,11 @@ class SignedTrustTest {
 
     @Test
     void sumsubRejectionWithAGarbageTimeDoesNotOverturnAnApproval() throws Exception {
-        ObjectNode green = (ObjectNode) RunningRouter.JSON.readTree(fixture("sumsub/applicantReviewed-2.json"));
+        ObjectNode green = (ObjectNode) RunningRouter.JSON.readTree(example("sumsub/applicantReviewed-2.json"));
         green.put("applicantId", "garbage-time-sumsub");
         byte[] approved = RunningRouter.JSON.writeValueAsBytes(green);
         postOk("sumsub", approved, Signer.sumsub(approved));
-        ObjectNode red = (ObjectNode) RunningRouter.JSON.readTree(fixture("sumsub/applicantReviewed-1.json"));
+        ObjectNode red = (ObjectNode) RunningRouter.JSON.readTree(example("sumsub/applicantReviewed-1.json"));
         red.put("applicantId", "garbage-time-sumsub");
         red.put("createdAtMs", "garbage");
         byte[] rejected = RunningRouter.JSON.writeValueAsBytes(red);
@@ -231,26 +232,26 @@ class SignedTrustTest {
 
     @Test
     void replayWithOnlyUnsignedHeadersOrQueryChangedIsADuplicate() throws Exception {
-        byte[] sumsub = fixture("sumsub/applicantPending.json");
+        byte[] sumsub = example("sumsub/applicantPending.json");
         long s = json(postOk("sumsub", sumsub, Signer.sumsub(sumsub))).get("id").asLong();
         Map<String, String> sumsubAgain = new LinkedHashMap<>(Signer.sumsub(sumsub));
         sumsubAgain.put("X-Request-Id", "replayed");
         sumsubAgain.put("User-Agent", "replayer/1.0");
         assertDuplicate(router.post("/webhooks/sumsub?attempt=2", sumsub, sumsubAgain), s);
 
-        byte[] didit = Signer.diditStamped(fixture("didit/in-progress.json"), Instant.now().getEpochSecond());
+        byte[] didit = Signer.diditStamped(example("didit/in-progress.json"), Instant.now().getEpochSecond());
         long d = json(postOk("didit", didit, Signer.diditRaw(didit))).get("id").asLong();
         Map<String, String> diditAgain = new LinkedHashMap<>(Signer.diditRaw(didit, Instant.now().getEpochSecond() - 100));
         diditAgain.put("X-Request-Id", "replayed");
         assertDuplicate(router.post("/webhooks/didit?attempt=2", didit, diditAgain), d);
 
-        byte[] veratad = fixture("veratad/journey-2.json");
+        byte[] veratad = example("veratad/journey-2.json");
         long v = json(postOk("veratad", veratad, Signer.veratadHmac(veratad))).get("id").asLong();
         Map<String, String> veratadAgain = new LinkedHashMap<>(Signer.veratadHmac(veratad));
         veratadAgain.put("X-Request-Id", "replayed");
         assertDuplicate(router.post("/webhooks/veratad?attempt=2", veratad, veratadAgain), v);
 
-        byte[] treezor = fixture("treezor/qes.processing.json");
+        byte[] treezor = example("treezor/qes.processing.json");
         long t = json(postOk("treezor", treezor, treezorHeaders())).get("id").asLong();
         String changed = new String(treezor, StandardCharsets.UTF_8).replace("5fa78cf6-c85b-46c2-b950-a7ad7e974291", "replayed")
                 .replace("17194725841286", "17999999999999");

@@ -28,7 +28,7 @@ class SlowSenderTest {
         try (RunningRouter router = RunningRouter.start(settings);
              Socket neverUsed = new Socket("127.0.0.1", router.port());
              Socket keptAlive = new Socket("127.0.0.1", router.port())) {
-            byte[] body = RunningRouter.fixture("sumsub/applicantCreated.json");
+            byte[] body = RunningRouter.example("sumsub/applicantCreated.json");
             StringBuilder request = new StringBuilder("POST /webhooks/sumsub HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n");
             Signer.sumsub(body).forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
@@ -109,7 +109,7 @@ class SlowSenderTest {
                 // closed with bytes of ours unread: a reset is a close too
             }
 
-            byte[] body = RunningRouter.fixture("sumsub/applicantCreated.json");
+            byte[] body = RunningRouter.example("sumsub/applicantCreated.json");
             assertThat(router.post("/webhooks/sumsub", body, Signer.sumsub(body)).statusCode()).isEqualTo(200);
         }
     }

@@ -32,15 +32,13 @@ class StartupValidationTest {
         throw new AssertionError("start-up should have failed");
     }
 
-    private static Path routesWith(String fileName, String content) throws Exception {
-        Path dir = RunningRouter.tempDir("routes");
-        try (var files = Files.list(Path.of("routes"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, dir.resolve(file.getFileName()));
-            }
-        }
-        Files.writeString(dir.resolve(fileName), content);
-        return dir;
+    /** The settings of a router whose vendor folders are the project's, but with this vendor's routes.yaml. */
+    private static Map<String, String> withVendorRoutes(String vendor, String routesYaml) throws Exception {
+        Path vendors = RunningRouter.vendorsCopy("vendors");
+        Files.writeString(vendors.resolve(vendor).resolve("routes.yaml"), routesYaml);
+        Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("routes-" + vendor));
+        settings.put("kyc.vendors.dir", vendors.toString());
+        return settings;
     }
 
     @Test
@@ -55,27 +53,22 @@ class StartupValidationTest {
 
     @Test
     void brokenYamlNamesTheFile() throws Exception {
-        Path routes = routesWith("didit.yaml", "- route:\n    from:\n      uri: direct:vendor-didit\n      steps:\n        - setVariable: { name: x\n");
-        Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("bad-yaml"));
-        settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
-        assertThat(startFailure(settings)).contains("didit.yaml");
+        Map<String, String> settings = withVendorRoutes("didit",
+                "- route:\n    from:\n      uri: direct:vendor-didit\n      steps:\n        - setVariable: { name: x\n");
+        assertThat(startFailure(settings)).contains("didit/routes.yaml");
     }
 
     @Test
     void unknownStepNamesTheFile() throws Exception {
-        Path routes = routesWith("didit.yaml", "- route:\n    from:\n      uri: direct:vendor-didit\n      steps:\n        - setVariabel:\n            name: x\n            constant: y\n");
-        Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("bad-step"));
-        settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
-        assertThat(startFailure(settings)).contains("didit.yaml").contains("setVariabel");
+        Map<String, String> settings = withVendorRoutes("didit",
+                "- route:\n    from:\n      uri: direct:vendor-didit\n      steps:\n        - setVariabel:\n            name: x\n            constant: y\n");
+        assertThat(startFailure(settings)).contains("didit/routes.yaml").contains("setVariabel");
     }
 
     @Test
     void vendorWithoutRouteIsNamed() throws Exception {
-        Path routes = routesWith("unrelated.yaml", "[]\n");
-        Files.delete(routes.resolve("didit.yaml"));
-        Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("no-route"));
-        settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
-        assertThat(startFailure(settings)).contains("vendor didit").contains("direct:vendor-didit");
+        Map<String, String> settings = withVendorRoutes("didit", "[]\n");
+        assertThat(startFailure(settings)).contains("vendor didit").contains("direct:vendor-didit").contains("didit/routes.yaml");
     }
 
     @Test

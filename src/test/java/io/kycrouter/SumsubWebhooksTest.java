@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.kycrouter.support.RunningRouter.fixture;
+import static io.kycrouter.support.RunningRouter.example;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,7 +63,7 @@ class SumsubWebhooksTest {
     })
     void documentedExampleBecomesItsCanonicalEvent(String fixture, String verificationId, String relatedId, String type,
                                                    String status, boolean isFinal, String reasons) throws Exception {
-        byte[] body = fixture("sumsub/" + fixture + ".json");
+        byte[] body = example("sumsub/" + fixture + ".json");
         HttpResponse<String> response = router.post("/webhooks/sumsub", body, Signer.sumsub(body));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -102,7 +102,7 @@ class SumsubWebhooksTest {
     @Test
     void videoIdentStatusBecomesACheck() throws Exception {
         // a fresh delivery of its own (another correlationId), not a duplicate of the documented example's
-        byte[] body = new String(fixture("sumsub/videoIdentStatusChanged-1.json"), StandardCharsets.UTF_8)
+        byte[] body = new String(example("sumsub/videoIdentStatusChanged-1.json"), StandardCharsets.UTF_8)
                 .replace("req-5a570d5d-e27c-484b-94a9-0f1e9fb2764c", "req-video-check").getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> response = router.post("/webhooks/sumsub", body, Signer.sumsub(body));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -115,7 +115,7 @@ class SumsubWebhooksTest {
     @ParameterizedTest
     @CsvSource({"HMAC_SHA1_HEX, HmacSHA1", "HMAC_SHA256_HEX, HmacSHA256", "HMAC_SHA512_HEX, HmacSHA512"})
     void everyDigestAlgorithmSumsubNamesIsAccepted(String name, String javaAlgorithm) throws Exception {
-        String text = new String(fixture("sumsub/applicantCreated.json"), StandardCharsets.UTF_8)
+        String text = new String(example("sumsub/applicantCreated.json"), StandardCharsets.UTF_8)
                 .replace("req-63f92830", "req-" + name);
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> response = router.post("/webhooks/sumsub", body, Signer.sumsub(body, name, javaAlgorithm));
@@ -124,7 +124,7 @@ class SumsubWebhooksTest {
 
     @Test
     void unknownDigestAlgorithmIsRefused() throws Exception {
-        byte[] body = fixture("sumsub/applicantCreated.json");
+        byte[] body = example("sumsub/applicantCreated.json");
         HttpResponse<String> response = router.post("/webhooks/sumsub", body, Signer.sumsub(body, "HMAC_MD5_HEX", "HmacSHA256"));
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(json(response).get("message").asText()).contains("X-Payload-Digest-Alg");
@@ -160,7 +160,7 @@ class SumsubWebhooksTest {
         // applicantActivated, applicantDeactivated and applicantDeleted share correlationId and createdAtMs
         // (with a correlationId of their own, so that these three are new here whatever ran before)
         for (String name : new String[] {"applicantActivated", "applicantDeactivated", "applicantDeleted"}) {
-            byte[] body = new String(fixture("sumsub/" + name + ".json"), StandardCharsets.UTF_8)
+            byte[] body = new String(example("sumsub/" + name + ".json"), StandardCharsets.UTF_8)
                     .replace("req-d34c974c-5935-41b8-a0a9-cedd2407eada", "req-shared-correlation").getBytes(StandardCharsets.UTF_8);
             HttpResponse<String> response = router.post("/webhooks/sumsub", body, Signer.sumsub(body));
             assertThat(response.statusCode()).as(name + ": " + response.body()).isEqualTo(200);

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.kycrouter.support.RunningRouter.example;
 import static io.kycrouter.support.RunningRouter.fixture;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * Every Treezor example of the vendor's webhook documentation (corrected where the page is invalid JSON), signed the way
  * Treezor signs: the fixtures' object_payload_signature values were computed by PHP's own json_encode and
  * hash_hmac with the test secret, so the router's PHP-style re-encoding is checked against PHP itself. Event times
- * come from the signed object_payload (see routes/treezor.yaml). The documentation's videoConference.created repeats
+ * come from the signed object_payload (see vendors/treezor/routes.yaml). The documentation's videoConference.created repeats
  * qes.created's payload byte for byte, which would make it the same signed event: its fixture has its own identId.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -76,7 +77,7 @@ class TreezorWebhooksTest {
     })
     void documentedExampleBecomesItsCanonicalEvent(String fixture, String verificationId, String relatedId, String type,
                                                    String status, boolean isFinal, String occurredAt, String reasons) throws Exception {
-        byte[] body = fixture("treezor/" + fixture + ".json");
+        byte[] body = example("treezor/" + fixture + ".json");
         HttpResponse<String> response = router.post("/webhooks/treezor", body, textPlain());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(json(response).get("duplicate").asBoolean()).isFalse();
@@ -102,21 +103,21 @@ class TreezorWebhooksTest {
 
     @Test
     void checksAndReasonMessagesAreMapped() throws Exception {
-        byte[] body = fixture("treezor/kycliveness.update.json");
+        byte[] body = example("treezor/kycliveness.update.json");
         JsonNode event = router.canonicalEventOf(json(router.post("/webhooks/treezor", body, textPlain())).get("id").asLong());
         assertThat(event.get("checks").toString()).isEqualTo("[{\"name\":\"liveness\",\"result\":\"processed\",\"score\":0}]");
         // reason-message is a sentence, not a documented catalogue: only the codes reach the event
         assertThat(event.get("reasons").toString()).isEqualTo(
                 "[{\"code\":\"1312\",\"message\":null},{\"code\":\"1320\",\"message\":null},{\"code\":\"2401\",\"message\":null}]");
 
-        byte[] doc = fixture("treezor/document.cancel.json");
+        byte[] doc = example("treezor/document.cancel.json");
         JsonNode docEvent = router.canonicalEventOf(json(router.post("/webhooks/treezor", doc, textPlain())).get("id").asLong());
         assertThat(docEvent.get("checks").toString()).contains("\"name\":\"document\",\"result\":\"CANCELED\"");
     }
 
     @Test
     void signatureOverSlashesAccentsAndEmojiMatchesPhp() throws Exception {
-        byte[] body = fixture("treezor/kycliveness.update-unicode.json");
+        byte[] body = example("treezor/kycliveness.update-unicode.json");
         HttpResponse<String> response = router.post("/webhooks/treezor", body, Map.of("Content-Type", "application/json"));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode event = router.canonicalEventOf(json(response).get("id").asLong());
@@ -126,7 +127,7 @@ class TreezorWebhooksTest {
 
     @Test
     void aSignedPayloadChangedInTransitIsRefused() throws Exception {
-        String text = new String(fixture("treezor/kycreview.result.json"), StandardCharsets.UTF_8);
+        String text = new String(example("treezor/kycreview.result.json"), StandardCharsets.UTF_8);
         byte[] forged = text.replace("\"kycStatus\": \"VALIDATED\"", "\"kycStatus\": \"REFUSED\"").getBytes(StandardCharsets.UTF_8);
         assertThat(forged).isNotEqualTo(text.getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> response = router.post("/webhooks/treezor", forged, textPlain());
@@ -135,7 +136,7 @@ class TreezorWebhooksTest {
 
     @Test
     void wrongSecretIsRefused() throws Exception {
-        String text = new String(fixture("treezor/qes.created.json"), StandardCharsets.UTF_8);
+        String text = new String(example("treezor/qes.created.json"), StandardCharsets.UTF_8);
         byte[] body = text.replaceAll("\"object_payload_signature\": \"[^\"]*\"",
                 "\"object_payload_signature\": \"" + java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\"")
                 .getBytes(StandardCharsets.UTF_8);
@@ -165,13 +166,13 @@ class TreezorWebhooksTest {
 
     @Test
     void duplicateIsStoredOnceAndDistinctEventsSharingAWebhookIdAreNot() throws Exception {
-        byte[] body = fixture("treezor/qes.finalized-1.json");
+        byte[] body = example("treezor/qes.finalized-1.json");
         long first = json(router.post("/webhooks/treezor", body, textPlain())).get("id").asLong();
         HttpResponse<String> again = router.post("/webhooks/treezor", body, textPlain());
         assertThat(json(again).get("duplicate").asBoolean()).isTrue();
         assertThat(json(again).get("id").asLong()).isEqualTo(first);
         // qes.finalized-1 and -2 share webhook_id and webhook_created_at but are different (signed) results
-        router.post("/webhooks/treezor", fixture("treezor/qes.finalized-2.json"), textPlain());
+        router.post("/webhooks/treezor", example("treezor/qes.finalized-2.json"), textPlain());
         await("both qes.finalized events, and only those").atMost(RunningRouter.WAIT)
                 .until(() -> router.count("select count(*) from canonical_event where vendor = 'treezor' and vendor_event_type = 'qes.finalized'") == 2);
         assertThat(router.count("select count(*) from canonical_event where vendor = 'treezor' and vendor_event_type = 'qes.finalized'"))
@@ -200,7 +201,7 @@ class TreezorWebhooksTest {
     /** A fixture's user event for another user, modified at {@code modifiedDate}, with its own webhook id, signed. */
     private static byte[] userEvent(String fixture, String userId, String modifiedDate) throws Exception {
         com.fasterxml.jackson.databind.node.ObjectNode doc =
-                (com.fasterxml.jackson.databind.node.ObjectNode) RunningRouter.JSON.readTree(fixture("treezor/" + fixture + ".json"));
+                (com.fasterxml.jackson.databind.node.ObjectNode) RunningRouter.JSON.readTree(example("treezor/" + fixture + ".json"));
         com.fasterxml.jackson.databind.node.ObjectNode event = (com.fasterxml.jackson.databind.node.ObjectNode) doc.get("webhook");
         String webhookId = java.util.UUID.randomUUID().toString();
         doc.put("webhookId", webhookId);

@@ -110,7 +110,7 @@ class TricklingSendersTest {
     }
 
     static byte[] event(int i) throws Exception {
-        ObjectNode body = (ObjectNode) RunningRouter.JSON.readTree(RunningRouter.fixture("sumsub/applicantCreated.json"));
+        ObjectNode body = (ObjectNode) RunningRouter.JSON.readTree(RunningRouter.example("sumsub/applicantCreated.json"));
         body.put("correlationId", "req-flood-" + i);
         return RunningRouter.JSON.writeValueAsBytes(body);
     }

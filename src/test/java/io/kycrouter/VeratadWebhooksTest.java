@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-import static io.kycrouter.support.RunningRouter.fixture;
+import static io.kycrouter.support.RunningRouter.example;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,7 +42,7 @@ class VeratadWebhooksTest {
 
     @Test
     void documentedExampleWithBasicCredentials() throws Exception {
-        byte[] body = fixture("veratad/documented.json");
+        byte[] body = example("veratad/documented.json");
         HttpResponse<String> response = router.post("/webhooks/veratad", body, Signer.veratadBasic());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode event = router.canonicalEventOf(json(response).get("id").asLong());
@@ -60,7 +60,7 @@ class VeratadWebhooksTest {
 
     @Test
     void hmacSignatureIsAcceptedToo() throws Exception {
-        byte[] body = new String(fixture("veratad/documented.json"), StandardCharsets.UTF_8)
+        byte[] body = new String(example("veratad/documented.json"), StandardCharsets.UTF_8)
                 .replace("e7a5f0d4-1234-5678-9abc-def012345678", "e7a5f0d4-hmac").getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> response = router.post("/webhooks/veratad", body, Signer.veratadHmac(body));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -68,7 +68,7 @@ class VeratadWebhooksTest {
 
     @Test
     void wrongOrMissingCredentialsAreRefused() throws Exception {
-        byte[] body = fixture("veratad/journey-3.json");
+        byte[] body = example("veratad/journey-3.json");
         long before = router.count("select count(*) from inbox");
         Map<String, String> wrongPassword = Signer.json();
         wrongPassword.put("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
@@ -87,7 +87,7 @@ class VeratadWebhooksTest {
     void stepsDeliveredOutOfOrderLeaveTheLastStepsState() throws Exception {
         String request = "9b2e7c1a-4d5f-4e6a-8b7c-ooo";
         for (int step : new int[] {3, 1, 2}) {
-            byte[] body = new String(fixture("veratad/journey-" + step + ".json"), StandardCharsets.UTF_8)
+            byte[] body = new String(example("veratad/journey-" + step + ".json"), StandardCharsets.UTF_8)
                     .replace("9b2e7c1a-4d5f-4e6a-8b7c-journey00001", request).getBytes(StandardCharsets.UTF_8);
             router.canonicalEventOf(json(router.post("/webhooks/veratad", body, Signer.veratadBasic())).get("id").asLong());
         }
@@ -100,7 +100,7 @@ class VeratadWebhooksTest {
 
     @Test
     void aRetriedStepIsStoredOnce() throws Exception {
-        byte[] body = new String(fixture("veratad/journey-1.json"), StandardCharsets.UTF_8)
+        byte[] body = new String(example("veratad/journey-1.json"), StandardCharsets.UTF_8)
                 .replace("journey00001", "dup000001").getBytes(StandardCharsets.UTF_8);
         long id = json(router.post("/webhooks/veratad", body, Signer.veratadBasic())).get("id").asLong();
         HttpResponse<String> retry = router.post("/webhooks/veratad", body, Signer.veratadBasic());
@@ -155,7 +155,7 @@ class VeratadWebhooksTest {
         try (CapturedOutput output = new CapturedOutput(); RunningRouter own = RunningRouter.start(settings)) {
             List<Long> ids = new ArrayList<>();
             for (int step = 1; step <= 3; step++) {
-                byte[] body = fixture("veratad/journey-" + step + ".json");
+                byte[] body = example("veratad/journey-" + step + ".json");
                 HttpResponse<String> response = own.post("/webhooks/veratad", body, Signer.veratadBasic());
                 answers.add(response.body());
                 assertThat(response.statusCode()).isEqualTo(200);
@@ -163,7 +163,7 @@ class VeratadWebhooksTest {
                 answers.add(own.post("/webhooks/veratad", body, Signer.veratadBasic()).body()); // vendor retry
             }
             // a step whose free-text detail repeats the personal data: kept in the inbox, never in the event
-            byte[] detailed = new String(fixture("veratad/journey-3.json"), StandardCharsets.UTF_8)
+            byte[] detailed = new String(example("veratad/journey-3.json"), StandardCharsets.UTF_8)
                     .replace("journey00001", "journey00002")
                     .replace("\"detail\": \"MATCH FOUND\",\n    \"issues\"",
                             "\"detail\": \"NO MATCH Avery Langley, 742 Evergreen Terrace, IP 198.51.100.77, DOB 1984-02-24, 3125550198\",\n    \"issues\"")
@@ -175,7 +175,7 @@ class VeratadWebhooksTest {
             for (long id : ids) {
                 answers.add(own.canonicalEventOf(id).toString());
             }
-            String journey3 = new String(fixture("veratad/journey-3.json"), StandardCharsets.UTF_8);
+            String journey3 = new String(example("veratad/journey-3.json"), StandardCharsets.UTF_8);
             // rejected deliveries carrying the same personal data: bad credentials, broken JSON, missing fields
             answers.add(own.post("/webhooks/veratad", journey3.getBytes(StandardCharsets.UTF_8), Signer.json()).body());
             byte[] broken = journey3.replace("\"ssn\": \"123-45-6789\",", "\"ssn\": 123-45-6789,").getBytes(StandardCharsets.UTF_8);

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The operator's view of outbound deliveries (routes/api.yaml): list them (dead letters above all), replay one,
+ * The operator's view of outbound deliveries (router/api.yaml): list them (dead letters above all), replay one,
  * replay a target's since a time (including events that never had a delivery to it), enable a target again.
  */
 public final class DeliveriesApi {

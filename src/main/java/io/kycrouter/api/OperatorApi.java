@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The operator read API (routes/api.yaml): bearer-token check and the JSON views of rows that camel-jdbc
+ * The operator read API (router/api.yaml): bearer-token check and the JSON views of rows that camel-jdbc
  * read. With no operator token configured every call is refused: the API never runs open.
  */
 public final class OperatorApi {
@@ -36,7 +36,7 @@ public final class OperatorApi {
 
     /**
      * The operator token check, the first step of every call. The method is not checked here: each REST verb of
-     * routes/api.yaml is its own platform-http consumer, and a wrong method gets the server's JSON 405.
+     * router/api.yaml is its own platform-http consumer, and a wrong method gets the server's JSON 405.
      */
     public void authorize(Exchange exchange) {
         if (token == null) {

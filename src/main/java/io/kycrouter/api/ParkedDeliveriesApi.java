@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code GET /api/inbox/parked?vendor=...&limit=100} (routes/api.yaml): deliveries that were accepted (200) but have
+ * {@code GET /api/inbox/parked?vendor=...&limit=100} (router/api.yaml): deliveries that were accepted (200) but have
  * no canonical event yet, oldest first, with the error that keeps them parked. Operators need it because the embedded
  * H2 file cannot be queried while the router holds it. The body (the vendor's payload, with its personal data) is
  * never read.

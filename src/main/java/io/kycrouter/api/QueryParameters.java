@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * The query parameters the REST DSL declares (routes/api.yaml), read from {@code CamelHttpQuery}: platform-http copies
+ * The query parameters the REST DSL declares (router/api.yaml), read from {@code CamelHttpQuery}: platform-http copies
  * no query parameter into the message headers (ExternalHeaderFilter), so a parameter named like a path value or a
  * credential is never mistaken for one. A blank value reads as absent.
  */

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Map stored deliveries again after a mapping fix (routes/api.yaml): {@code POST /api/inbox/{id}/remap} for one, and
+ * Map stored deliveries again after a mapping fix (router/api.yaml): {@code POST /api/inbox/{id}/remap} for one, and
  * {@code POST /api/inbox/remap?vendor=...} for a vendor's deliveries of one event type and/or since a time, a page at a
  * time. Both answer {@code {"remapped", "unchanged", "parked", "failed", "purged", "results": [...]}}.
  */

@@ -5,7 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The steps of routes/canonical.yaml after the vendor route mapped a delivery: build the canonical event,
+ * The steps of router/canonical.yaml after the vendor route mapped a delivery: build the canonical event,
  * store it with the verification's new state, or record why that failed so the inbox recovery retries it.
  */
 public final class Canonicalizer {
@@ -62,7 +62,7 @@ public final class Canonicalizer {
     }
 
     /**
-     * The delivery could not be mapped (routes/canonical.yaml, route "map"): it is stored all the same, parked with
+     * The delivery could not be mapped (router/canonical.yaml, route "map"): it is stored all the same, parked with
      * this error for an operator. Only the error's class and a safe cut of its message are kept, never the payload.
      */
     public void unmappable(Exchange exchange) {

@@ -44,7 +44,7 @@ public final class EarlyRefusals implements Handler<RoutingContext> {
         this.metrics = metrics;
     }
 
-    /** Runs on the webhook paths of routes/ingress.yaml, at {@code order} (before the body is read). */
+    /** Runs on the webhook paths of router/ingress.yaml, at {@code order} (before the body is read). */
     public void register(Router router, int order) {
         router.route("/webhooks/:vendor").order(order).handler(this);
         router.route("/webhooks/:vendor/:credential").order(order).handler(this);

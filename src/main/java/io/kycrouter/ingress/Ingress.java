@@ -25,8 +25,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * The steps of {@code POST /webhooks/{vendor}} (routes/ingress.yaml): check the request, authenticate it,
- * parse it once and identify the event, map it (routes/canonical.yaml), commit it with its event, answer. Each step either passes or throws
+ * The steps of {@code POST /webhooks/{vendor}} (router/ingress.yaml): check the request, authenticate it,
+ * parse it once and identify the event, map it (router/canonical.yaml), commit it with its event, answer. Each step either passes or throws
  * {@link DeliveryRejected}, which {@link #rejected} turns into the JSON error answer.
  */
 public final class Ingress {
@@ -122,7 +122,7 @@ public final class Ingress {
     }
 
     /**
-     * Commits the delivery to the inbox (dedupe on the key) with the canonical event routes/canonical.yaml mapped
+     * Commits the delivery to the inbox (dedupe on the key) with the canonical event router/canonical.yaml mapped
      * it to, or with the reason it could not be mapped; 503 when the database cannot take it.
      */
     public void store(Exchange exchange) {

@@ -7,7 +7,7 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * Prepares the message a target's route sends (routes/notifiers.yaml, one route per target from the template of its
+ * Prepares the message a target's route sends (router/notifiers.yaml, one route per target from the template of its
  * type, see {@link TargetRoutes}): the signed HTTP request of a webhook target, the keyed record of a Kafka target.
  */
 public final class NotifyTransport {
@@ -33,7 +33,7 @@ public final class NotifyTransport {
         exchange.getMessage().setHeader("webhook-signature", StandardWebhooks.sign(target.secrets(), id, timestamp, body));
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setHeader(Exchange.HTTP_METHOD, HttpMethods.POST); // the enum: a String is converted on every send
-        // the endpoint of the target's route (routes/notifiers.yaml) is the URL without its query string: that is sent
+        // the endpoint of the target's route (router/notifiers.yaml) is the URL without its query string: that is sent
         // here, as configured
         String query = TargetRoutes.query(target.endpoint());
         if (query != null) {

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Delivers the outbox (routes/notifiers.yaml calls {@link #poll} on a timer; the intake calls {@link #dispatch}
+ * Delivers the outbox (router/notifiers.yaml calls {@link #poll} on a timer; the intake calls {@link #dispatch}
  * for rows handed over in memory). Every target is drained by its own worker, one row after the other in event
  * order, so a slow or dead target only ever holds its own worker: the others, and the ingress, never wait for it.
  * An attempt goes to {@code direct:notify-<type>} (http, kafka, log), which passes it on to the target's own route,

@@ -5,7 +5,7 @@ import org.apache.camel.builder.RouteBuilder;
 import java.net.URI;
 
 /**
- * One route per configured notifier target, made from the route template of its type in routes/notifiers.yaml
+ * One route per configured notifier target, made from the route template of its type in router/notifiers.yaml
  * ({@code notify-http-target}, {@code notify-kafka-target}, {@code notify-log-target}) with the target's settings as
  * template parameters; the route consumes {@code direct:notify-target-<name>} and has the id
  * {@code notify-target-<name>}. Camel Main adds templated routes after every route file is loaded, so the YAML

@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Maps stored deliveries again through the current routes: the same mapping route as the ingress (routes/canonical.yaml,
+ * Maps stored deliveries again through the current routes: the same mapping route as the ingress (router/canonical.yaml,
  * {@code direct:map}), then {@link EventRevisions} writes the new event in place of the current one, one transaction
  * per delivery. A delivery whose new event says what its current one says is left alone.
  */

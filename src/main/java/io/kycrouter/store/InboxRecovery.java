@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Finds inbox rows that were accepted but never became a canonical event (the process stopped in between,
- * or the mapping failed) and feeds them to the canonical route again (routes/canonical.yaml).
+ * or the mapping failed) and feeds them to the canonical route again (router/canonical.yaml).
  */
 public final class InboxRecovery {
 

@@ -14,7 +14,7 @@ import java.time.Instant;
 import static io.kycrouter.store.Inbox.utc;
 
 /**
- * Purges the raw bodies of inbox rows older than the retention period (routes/retention.yaml), in small
+ * Purges the raw bodies of inbox rows older than the retention period (router/retention.yaml), in small
  * batches that each hold their locks only briefly. The rows themselves stay: their dedupe keys must outlive
  * the vendors' retry windows, and the canonical events (which hold no personal data) are kept. Rows not yet
  * turned into their canonical event are never purged.

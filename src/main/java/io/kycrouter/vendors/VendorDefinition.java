@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One vendor as configured under {@code kyc.vendor.<name>.*}: how it authenticates, whether its payload is
+ * One vendor as configured under {@code kyc.vendor.<name>.*} (its vendors/<name>/vendor.properties): how it authenticates, whether its payload is
  * encrypted or wrapped in an envelope, which content types it sends, and how its events are identified.
- * Its mapping lives in routes/{name}.yaml (route {@code direct:vendor-<name>}).
+ * Its mapping lives in vendors/{name}/routes.yaml (route {@code direct:vendor-<name>}).
  *
  * @param envelope   where the event sits when a delivery wraps it (Treezor's {@code $.webhook}); used only
  *                   when that path holds an object, so wrapped and bare deliveries are both accepted

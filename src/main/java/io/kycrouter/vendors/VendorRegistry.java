@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The vendors the router accepts, built from {@code kyc.vendors} and {@code kyc.vendor.<name>.*}. */
+/** The vendors the router accepts (their folders, see {@link VendorFolders}), built from {@code kyc.vendor.<name>.*}. */
 public final class VendorRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(VendorRegistry.class);
@@ -47,20 +47,12 @@ public final class VendorRegistry {
         return devAcceptUnauthenticated;
     }
 
-    public static VendorRegistry load(Settings kyc) {
+    /** The vendors named (their folders' names, already checked), from their {@code kyc.vendor.<name>.*} settings. */
+    public static VendorRegistry load(Settings kyc, List<String> names) {
         long defaultMaxBody = kyc.number("ingress.max-body-size", 1_048_576);
         List<String> defaultTypes = kyc.list("ingress.content-types");
         Map<String, VendorDefinition> vendors = new LinkedHashMap<>();
-        List<String> names = kyc.list("vendors");
-        if (names.isEmpty()) {
-            throw new ConfigException(kyc.key("vendors") + " is empty: list the vendors to accept, e.g. sumsub, didit");
-        }
-        for (String raw : names) {
-            String name = raw.toLowerCase(Locale.ROOT);
-            if (!name.matches("[a-z0-9][a-z0-9-]{0,31}")) {
-                throw new ConfigException("vendor name '" + raw + "' in " + kyc.key("vendors")
-                        + " must be lower-case letters, digits and '-'");
-            }
+        for (String name : names) {
             vendors.put(name, vendor(name, kyc.child("vendor").child(name), defaultMaxBody, defaultTypes));
         }
         boolean dev = kyc.bool("security.dev-accept-unauthenticated", false);

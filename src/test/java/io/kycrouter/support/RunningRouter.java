@@ -28,9 +28,9 @@ import java.util.Map;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The whole router, started in-process exactly as the jar starts it (config/application.properties and
- * routes/*.yaml from the working directory), on a free port and its own H2 file database. Tests talk to it
- * over real HTTP and read the rows it wrote over JDBC.
+ * The whole router, started in-process exactly as the jar starts it (config/application.properties and the vendor
+ * folders under vendors/ from the working directory, the router's own routes from the classpath), on a free port and
+ * its own H2 file database. Tests talk to it over real HTTP and read the rows it wrote over JDBC.
  */
 public final class RunningRouter implements AutoCloseable {
 
@@ -199,13 +199,46 @@ public final class RunningRouter implements AutoCloseable {
         return JSON.readTree((String) rows("select payload from canonical_event where inbox_id = ?", inboxId).get(0).get("payload"));
     }
 
+    /**
+     * A vendor's example, a payload exactly as the vendor sends it: {@code "sumsub/applicantCreated.json"} is
+     * vendors/sumsub/examples/applicantCreated.json (the project root is the tests' working directory).
+     */
+    public static byte[] example(String vendorAndName) throws IOException {
+        int slash = vendorAndName.indexOf('/');
+        if (slash <= 0) {
+            throw new IllegalArgumentException("an example is named <vendor>/<file>, not " + vendorAndName);
+        }
+        return Files.readAllBytes(Path.of("vendors", vendorAndName.substring(0, slash), "examples", vendorAndName.substring(slash + 1)));
+    }
+
+    /**
+     * Test data that is not a vendor's example (attack cases, signature bases, a documentation's invalid JSON):
+     * src/test/resources/fixtures/{@code path}.
+     */
     public static byte[] fixture(String path) throws IOException {
         try (var in = RunningRouter.class.getResourceAsStream("/fixtures/" + path)) {
             if (in == null) {
-                throw new IOException("no fixture " + path);
+                throw new IOException("no test fixture " + path + " (a vendor's example is read with example(), from vendors/<vendor>/examples/)");
             }
             return in.readAllBytes();
         }
+    }
+
+    /** A copy of the project's vendors/ folder in a new temporary folder, for a test to change (kyc.vendors.dir). */
+    public static Path vendorsCopy(String name) throws IOException {
+        Path copy = tempDir(name);
+        Path vendors = Path.of("vendors");
+        try (var files = Files.walk(vendors)) {
+            for (Path file : files.toList()) {
+                Path target = copy.resolve(vendors.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        return copy;
     }
 
     public static Path tempDir(String name) throws IOException {
