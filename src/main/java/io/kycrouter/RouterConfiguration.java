@@ -8,6 +8,10 @@ import io.kycrouter.api.ParkedDeliveriesApi;
 import io.kycrouter.api.RemapApi;
 import io.kycrouter.canonical.Canonicalizer;
 import io.kycrouter.canonical.UserReferences;
+import io.kycrouter.contract.ConfigContract;
+import io.kycrouter.contract.ContractEnforcer;
+import io.kycrouter.contract.ContractViolation;
+import io.kycrouter.contract.Problem;
 import io.kycrouter.ingress.BodyMemoryBudget;
 import io.kycrouter.ingress.BodyReader;
 import io.kycrouter.ingress.EarlyRefusals;
@@ -54,6 +58,7 @@ import org.apache.camel.support.service.ServiceSupport;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 
@@ -68,10 +73,16 @@ public class RouterConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings kyc = new Settings("kyc.", key -> context.getPropertiesComponent().resolveProperty(key));
         Clock clock = Clock.systemUTC();
-
         // the vendor folders RouterLayout read before the context was configured (KycWebhookRouter.create adds it)
         VendorFolders folders = Objects.requireNonNull(context.getRegistry().lookupByNameAndType(RouterLayout.VENDOR_FOLDERS,
                 VendorFolders.class), "no vendor folders: start the router with KycWebhookRouter.create");
+        // the operator's files first: an unknown key or an incomplete vendor fails here, every problem named at once
+        List<Problem> problems = ConfigContract.of(context.getPropertiesComponent().loadProperties(), kyc, folders).check();
+        if (!problems.isEmpty()) {
+            throw new ContractViolation(problems);
+        }
+        // every vendor route file is held to the mapping contract as Camel loads it (and reloads it in dev mode)
+        context.getRegistry().bind("kycRouteContract", new ContractEnforcer());
         VendorRegistry vendors = VendorRegistry.load(kyc, folders.names());
         Targets targets = Targets.load(kyc);
         HikariDataSource dataSource = Database.open(kyc.child("db"));

@@ -1,5 +1,8 @@
 package io.kycrouter;
 
+import io.kycrouter.contract.ContractViolation;
+import io.kycrouter.contract.Problem;
+import io.kycrouter.contract.RouteContract;
 import io.kycrouter.vendors.ConfigException;
 import io.kycrouter.vendors.VendorDefinition;
 import io.kycrouter.vendors.VendorFolders;
@@ -8,7 +11,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.model.Model;
 
-/** Checks made once the routes are loaded: every vendor's routes.yaml has the vendor's route. */
+import java.util.List;
+
+/** Checks made once the routes are loaded: every vendor's routes.yaml has the vendor's route, every mapping route keeps the contract. */
 final class StartupChecks implements StartupListener {
 
     private final VendorRegistry vendors;
@@ -30,6 +35,11 @@ final class StartupChecks implements StartupListener {
                 throw new ConfigException("vendor " + name + ": no route consumes " + vendor.routeUri() + ": "
                         + folders.routes(name) + " must hold a route from " + vendor.routeUri() + " (see README, 'Adding a vendor')");
             }
+        }
+        // each file was checked as it was loaded; a vendor route calling a route of another file is checked here
+        List<Problem> problems = RouteContract.check(RouteContract.vendorRoutes(model.getRouteDefinitions()));
+        if (!problems.isEmpty()) {
+            throw new ContractViolation(problems);
         }
     }
 

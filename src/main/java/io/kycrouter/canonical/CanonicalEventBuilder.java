@@ -21,8 +21,10 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static io.kycrouter.canonical.MappingVariables.*;
+
 /**
- * Builds the canonical event from the variables a vendor route set (see README, "Adding a vendor"):
+ * Builds the canonical event from the variables a vendor route set ({@link MappingVariables}; README, "Adding a vendor"):
  * {@code vendorEventType, verificationId, externalUserId, relatedId, occurredAt, sandbox, type, status, final,
  * reasons (codes) with reasonCatalogueMessages (same order), reasonCode + reasonCatalogueMessage, check.<name>,
  * score.<name>}. Only these named values reach the event, so nothing else of the payload (names, birth dates,
@@ -55,20 +57,20 @@ public final class CanonicalEventBuilder {
         long inboxId = v.get("inboxId") instanceof Number n ? n.longValue() : 0;
         Instant receivedAt = (Instant) v.get("receivedAt");
 
-        String verificationId = text(v.get("verificationId"));
+        String verificationId = text(v.get(VERIFICATION_ID));
         if (verificationId == null) {
             throw new IllegalStateException("the " + vendor + " route set no verificationId");
         }
         if (verificationId.length() > 256) {
             throw new IllegalArgumentException("the verificationId is longer than 256 characters");
         }
-        CanonicalType type = enumValue(CanonicalType.class, v.get("type"), CanonicalType.UNKNOWN, vendor);
-        CanonicalStatus status = v.get("status") == null ? null
-                : enumValue(CanonicalStatus.class, v.get("status"), CanonicalStatus.UNKNOWN, vendor);
-        boolean isFinal = v.get("final") != null ? bool(v.get("final")) : status != null && status.finalByDefault();
+        CanonicalType type = enumValue(CanonicalType.class, v.get(TYPE), CanonicalType.UNKNOWN, vendor);
+        CanonicalStatus status = v.get(STATUS) == null ? null
+                : enumValue(CanonicalStatus.class, v.get(STATUS), CanonicalStatus.UNKNOWN, vendor);
+        boolean isFinal = v.get(FINAL) != null ? bool(v.get(FINAL)) : status != null && status.finalByDefault();
 
         Instant occurredAt = receivedAt;
-        Object time = v.get("occurredAt");
+        Object time = v.get(OCCURRED_AT);
         if (time instanceof Collection<?> c) {
             time = c.isEmpty() ? null : c.iterator().next();
         }
@@ -85,7 +87,7 @@ public final class CanonicalEventBuilder {
         Unrecognised unrecognised = new Unrecognised();
         List<Reason> reasons = reasons(v, unrecognised);
         List<Check> checks = checks(v, unrecognised);
-        String relatedId = text(v.get("relatedId"));
+        String relatedId = text(v.get(RELATED_ID));
         if (relatedId != null && !PersonalData.isIdentifier(relatedId)) {
             relatedId = null;
             unrecognised.relatedId = true;
@@ -97,7 +99,7 @@ public final class CanonicalEventBuilder {
                     unrecognised.codes, unrecognised.checks, unrecognised.relatedId ? ", relatedId not an identifier (dropped)" : "",
                     PersonalData.UNRECOGNISED_CODE, PersonalData.UNRECOGNISED_VALUE);
         }
-        if ((v.get("reasonMessage") != null || v.get("reasonMessages") != null) && vendor != null && toldAboutFreeText.add(vendor)) {
+        if ((v.get(REASON_MESSAGE) != null || v.get(REASON_MESSAGES) != null) && vendor != null && toldAboutFreeText.add(vendor)) {
             LOG.info("the {} route maps reasonMessage(s): free-text messages do not reach canonical events; a text the vendor"
                     + " documents as a fixed catalogue goes in reasonCatalogueMessage(s) (see README, 'Adding a vendor')", vendor);
         }
@@ -106,17 +108,17 @@ public final class CanonicalEventBuilder {
         return new VerificationEvent(
                 eventId(vendor, eventKey, receivedAt, revision),
                 vendor,
-                cap(text(v.get("vendorEventType")), 128),
+                cap(text(v.get(VENDOR_EVENT_TYPE)), 128),
                 eventKey,
                 type,
                 status,
                 isFinal,
                 verificationId,
-                userReferences.of(vendor, text(v.get("externalUserId"))),
+                userReferences.of(vendor, text(v.get(EXTERNAL_USER_ID))),
                 relatedId,
                 reasons,
                 checks,
-                v.get("sandbox") != null && bool(v.get("sandbox")),
+                v.get(SANDBOX) != null && bool(v.get(SANDBOX)),
                 occurredAt == null ? null : occurredAt.toString(),
                 receivedAt.toString(),
                 inboxId);
@@ -164,15 +166,15 @@ public final class CanonicalEventBuilder {
 
     private static List<Reason> reasons(Map<String, Object> v, Unrecognised unrecognised) {
         List<Reason> reasons = new ArrayList<>();
-        List<?> codes = asList(v.get("reasons"));
-        List<?> catalogue = asList(v.get("reasonCatalogueMessages"));
-        List<?> freeText = asList(v.get("reasonMessages"));
+        List<?> codes = asList(v.get(REASONS));
+        List<?> catalogue = asList(v.get(REASON_CATALOGUE_MESSAGES));
+        List<?> freeText = asList(v.get(REASON_MESSAGES));
         int count = Math.max(codes.size(), Math.max(catalogue.size(), freeText.size()));
         for (int i = 0; i < count; i++) {
             addReason(reasons, i < codes.size() ? codes.get(i) : null, i < catalogue.size() ? text(catalogue.get(i)) : null,
                     i < freeText.size() && text(freeText.get(i)) != null, unrecognised);
         }
-        addReason(reasons, v.get("reasonCode"), text(v.get("reasonCatalogueMessage")), text(v.get("reasonMessage")) != null,
+        addReason(reasons, v.get(REASON_CODE), text(v.get(REASON_CATALOGUE_MESSAGE)), text(v.get(REASON_MESSAGE)) != null,
                 unrecognised);
         return List.copyOf(reasons);
     }
@@ -204,14 +206,14 @@ public final class CanonicalEventBuilder {
     private static List<Check> checks(Map<String, Object> v, Unrecognised unrecognised) {
         Map<String, Check> checks = new TreeMap<>(); // sorted by name: the same event always reads the same
         v.forEach((name, value) -> {
-            String result = name.startsWith("check.") ? text(value) : null;
+            String result = name.startsWith(CHECK_PREFIX) ? text(value) : null;
             if (result != null) {
-                String check = name.substring("check.".length());
+                String check = name.substring(CHECK_PREFIX.length());
                 if (!PersonalData.isCheckResult(result)) {
                     result = PersonalData.UNRECOGNISED_VALUE;
                     unrecognised.checks++;
                 }
-                checks.put(check, new Check(check, result, score(v.get("score." + check))));
+                checks.put(check, new Check(check, result, score(v.get(SCORE_PREFIX + check))));
             }
         });
         return List.copyOf(checks.values());

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -29,27 +30,28 @@ import java.util.Properties;
  * so the command is a client of its API. A batch is fetched page after page; the pages' answers are printed as one.
  * Exit 0 when the router answered 200, 1 on an error answer (or no answer), 2 on a usage error.
  */
-public final class RemapCommand {
+public final class RemapCommand implements Command {
 
-    static final String USAGE = "usage: remap <vendor> [--event-type T] [--since ISO-INSTANT] [--all] [--id N]"
+    static final String USAGE_LINE = "usage: remap <vendor> [--event-type T] [--since ISO-INSTANT] [--all] [--id N]"
             + " [--url http://localhost:8080]";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] COUNTS = {"remapped", "unchanged", "parked", "failed", "purged"};
 
     private final Map<String, String> env;
-    private final PrintStream out;
-    private final PrintStream err;
+    private PrintStream out;
+    private PrintStream err;
 
-    RemapCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+    /** @param env the environment (KYC_OPERATOR_TOKEN, KYC_CONFIG, KYC_HTTP_PORT) */
+    public RemapCommand(Map<String, String> env) {
         this.env = env;
-        this.out = out;
-        this.err = err;
     }
 
-    /** Runs the command with the process's environment and streams; returns its exit code. */
-    public static int run(String[] args) {
-        return new RemapCommand(System.getenv(), System.out, System.err).execute(args);
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+        return execute(args.toArray(String[]::new));
     }
 
     /** A usage error: exit 2 with its one-line message. */
@@ -59,12 +61,12 @@ public final class RemapCommand {
         }
     }
 
-    int execute(String[] args) {
+    private int execute(String[] args) {
         try {
             return call(Arguments.parse(args));
         } catch (Usage e) {
-            err.println("remap: " + e.getMessage() + "; " + USAGE); // one line: scripts read it whole
-            return 2;
+            err.println("remap: " + e.getMessage() + "; " + USAGE_LINE); // one line: scripts read it whole
+            return USAGE;
         }
     }
 
@@ -142,10 +144,10 @@ public final class RemapCommand {
         if (a.id() != null) {
             JsonNode answer = post(http, base + "/api/inbox/" + a.id() + "/remap?vendor=" + encode(a.vendor()), token);
             if (answer == null) {
-                return 1;
+                return PROBLEMS;
             }
             print(answer);
-            return 0;
+            return OK;
         }
         StringBuilder query = new StringBuilder("/api/inbox/remap?vendor=").append(encode(a.vendor()));
         if (a.eventType() != null) {
@@ -167,7 +169,7 @@ public final class RemapCommand {
             JsonNode page = post(http, base + query + "&afterId=" + afterId, token);
             if (page == null) {
                 print(total); // what the pages before did stands: printed, so the operator knows
-                return 1;
+                return PROBLEMS;
             }
             for (String count : COUNTS) {
                 total.put(count, total.get(count).asInt() + page.path(count).asInt());
@@ -179,7 +181,7 @@ public final class RemapCommand {
             afterId = page.path("nextAfterId").asLong();
         }
         print(total);
-        return 0;
+        return OK;
     }
 
     /** The answer of a 200, or null after printing the error answer's one line. */
