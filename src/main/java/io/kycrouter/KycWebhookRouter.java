@@ -4,6 +4,7 @@ import io.kycrouter.cli.CheckCommand;
 import io.kycrouter.cli.Command;
 import io.kycrouter.cli.DevCommand;
 import io.kycrouter.cli.MapCommand;
+import io.kycrouter.cli.RemapCommand;
 import io.kycrouter.cli.RunCommand;
 import io.kycrouter.cli.SendCommand;
 import io.kycrouter.cli.Tools;
@@ -33,6 +34,7 @@ public final class KycWebhookRouter {
         COMMANDS.put("check", () -> new CheckCommand(KycWebhookRouter::configuredOnly, Map.of()));
         COMMANDS.put("map", () -> Tools.logsOnStderr(new MapCommand(Map.of())));
         COMMANDS.put("send", () -> Tools.logsOnStderr(new SendCommand(Map.of())));
+        COMMANDS.put("remap", () -> new RemapCommand(System.getenv()));
     }
 
     private KycWebhookRouter() {

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.kycrouter.api.DeliveriesApi;
 import io.kycrouter.api.OperatorApi;
 import io.kycrouter.api.ParkedDeliveriesApi;
+import io.kycrouter.api.RemapApi;
 import io.kycrouter.canonical.Canonicalizer;
 import io.kycrouter.canonical.UserReferences;
 import io.kycrouter.contract.ConfigContract;
@@ -33,7 +34,9 @@ import io.kycrouter.notify.OutboxHandoff;
 import io.kycrouter.notify.TargetRoutes;
 import io.kycrouter.notify.Targets;
 import io.kycrouter.vendors.VendorAuthenticator;
+import io.kycrouter.remap.Remapper;
 import io.kycrouter.store.Database;
+import io.kycrouter.store.EventRevisions;
 import io.kycrouter.store.EventStore;
 import io.kycrouter.store.Inbox;
 import io.kycrouter.store.InboxRecovery;
@@ -62,7 +65,7 @@ import java.util.concurrent.ExecutorService;
 /**
  * Builds the router's beans from the {@code kyc.*} settings and binds them in the Camel registry, where the
  * YAML routes refer to them by name (ingress, canonical, inboxRecovery, outboxDispatcher, notifyTransport,
- * retention, operatorApi, deliveriesApi, parkedDeliveriesApi, dataSource).
+ * retention, operatorApi, deliveriesApi, parkedDeliveriesApi, remapApi, dataSource).
  */
 public class RouterConfiguration implements CamelConfiguration {
 
@@ -151,6 +154,10 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("operatorApi", new OperatorApi(kyc.get("api.operator-token").orElse(null)));
         context.getRegistry().bind("deliveriesApi", new DeliveriesApi(outbox, targets));
         context.getRegistry().bind("parkedDeliveriesApi", new ParkedDeliveriesApi(dataSource, vendors.names()));
+        // stored deliveries mapped again through the current routes, by the mapping route the ingress uses (direct:map)
+        context.getRegistry().bind("remapApi", new RemapApi(new Remapper(
+                new EventRevisions(dataSource, events, inbox, clock, new ObjectMapper()), vendors, json,
+                context.createProducerTemplate(), "direct:map", dispatcher::poll)));
         // request bodies in flight share a memory budget (kyc.ingress.body-memory, default a sixteenth of the heap), taken
         // as they arrive; a body that makes no progress for kyc.ingress.body-progress-timeout-ms gets a 408
         BodyMemoryBudget bodyMemory = new BodyMemoryBudget(kyc.number("ingress.body-memory", BodyMemoryBudget.defaultCapacity()));

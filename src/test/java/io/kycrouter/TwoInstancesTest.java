@@ -70,6 +70,7 @@ class TwoInstancesTest {
         env.put("KYC_DB_USER", db.user());
         env.put("KYC_SUMSUB_SECRET", RunningRouter.SUMSUB_SECRET);
         env.put("KYC_DIDIT_SECRET", RunningRouter.DIDIT_SECRET);
+        env.put("KYC_OPERATOR_TOKEN", RunningRouter.OPERATOR_TOKEN);
         a = RouterProcess.start("a", env, dir);
         b = RouterProcess.start("b", env, dir);
     }
@@ -214,5 +215,54 @@ class TwoInstancesTest {
             rs.next();
             return rs.getString(1);
         }
+    }
+
+    @Test
+    void bothInstancesMappingTheSameDeliveriesAgainAtOnceWriteEachNewEventOnce() throws Exception {
+        startInstances("");
+        int deliveries = 6;
+        List<Long> ids = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("insert into inbox"
+                + " (vendor, event_key, received_at, body, attempts, last_error) values ('didit', ?, ?, ?, 1000000, 'broken mapping')",
+                new String[] {"id"})) {
+            for (int i = 0; i < deliveries; i++) { // stored parked, as a broken route left them
+                s.setString(1, "two-remap-" + i);
+                s.setObject(2, OffsetDateTime.now().minusMinutes(5));
+                s.setString(3, new String(didit("two-remap-" + i, "Approved", 1_727_681_886L), StandardCharsets.UTF_8));
+                s.executeUpdate();
+                try (ResultSet keys = s.getGeneratedKeys()) {
+                    keys.next();
+                    ids.add(keys.getLong(1));
+                }
+            }
+        }
+        Map<String, String> operator = Map.of("Authorization", "Bearer " + RunningRouter.OPERATOR_TOKEN);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (long id : ids) {
+                for (RouterProcess instance : List.of(a, b)) {
+                    answers.add(pool.submit(() -> instance.post("/api/inbox/" + id + "/remap", new byte[0], operator)));
+                }
+            }
+            int remapped = 0;
+            for (Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> r = answer.get();
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                remapped += RunningRouter.JSON.readTree(r.body()).get("remapped").asInt();
+            }
+            assertThat(remapped).as("one of the two instances wrote each delivery's event, the other found it").isEqualTo(deliveries);
+        } finally {
+            pool.shutdownNow();
+        }
+        for (long id : ids) {
+            assertThat(count("select count(*) from canonical_event where inbox_id = ?", id)).isEqualTo(1);
+        }
+        assertThat(count("select count(*) from verification_state where verification_id like 'two-remap-%' and status = 'APPROVED'"))
+                .isEqualTo(deliveries);
+        await("each new event notified once").atMost(RunningRouter.WAIT)
+                .until(() -> count("select count(*) from outbox where state = 'delivered' and verification_id like 'two-remap-%'")
+                        == deliveries);
+        assertThat(count("select count(*) from outbox where verification_id like 'two-remap-%'")).isEqualTo(deliveries);
     }
 }

@@ -1,5 +1,7 @@
 package io.kycrouter.api;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kycrouter.ingress.HttpRequests;
 import io.kycrouter.ingress.Responses;
 import io.kycrouter.security.ConstantTime;
@@ -7,6 +9,7 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -22,6 +25,8 @@ import java.util.Map;
 public final class OperatorApi {
 
     private static final Logger LOG = LoggerFactory.getLogger("kyc.api");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String token;
 
@@ -56,15 +61,27 @@ public final class OperatorApi {
         Responses.json(exchange, 200, view);
     }
 
-    /** The canonical events, oldest first, as a JSON array of the stored documents; 404 when none. */
-    public void events(Exchange exchange) {
+    /**
+     * The canonical events, oldest first, as a JSON array of the stored documents; 404 when none. An event replaced by
+     * a remap (mapped again after a fix) is listed too, with {@code supersededBy} and {@code supersededAt} added.
+     */
+    public void events(Exchange exchange) throws IOException {
         List<?> rows = exchange.getMessage().getBody(List.class);
         if (rows == null || rows.isEmpty()) {
             throw ApiRejected.notFound("no such verification");
         }
         List<String> payloads = new ArrayList<>();
         for (Object row : rows) {
-            payloads.add(String.valueOf(((Map<?, ?>) row).values().iterator().next()));
+            Map<?, ?> columns = (Map<?, ?>) row;
+            String payload = String.valueOf(columns.get("payload"));
+            Object supersededBy = columns.get("supersededBy");
+            if (supersededBy != null) {
+                ObjectNode event = (ObjectNode) JSON.readTree(payload);
+                event.put("supersededBy", supersededBy.toString());
+                event.put("supersededAt", String.valueOf(plain(columns.get("supersededAt"))));
+                payload = JSON.writeValueAsString(event);
+            }
+            payloads.add(payload);
         }
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);

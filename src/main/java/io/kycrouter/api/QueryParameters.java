@@ -4,6 +4,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.util.URISupport;
 
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -28,13 +30,24 @@ final class QueryParameters {
         }
     }
 
-    /** The parameter's value (the first one when given twice), or null when absent or blank. */
+    /**
+     * The parameter's value (the first one when given twice), or null when absent or blank. Percent-encoded: Camel's
+     * parser turns '+' into a space but leaves %XX escapes (a since of 2026-01-01T00%3A00%3A00Z, an event type
+     * with a space) as they came, so they are decoded here.
+     */
     String text(String name) {
         Object value = values.get(name);
         if (value instanceof Iterable<?> several) {
             value = several.iterator().hasNext() ? several.iterator().next() : null;
         }
-        return value == null || value.toString().isBlank() ? null : value.toString();
+        if (value == null || value.toString().isBlank()) {
+            return null;
+        }
+        try {
+            return URLDecoder.decode(value.toString(), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiRejected.invalidParameter(name + " is not validly percent-encoded");
+        }
     }
 
     /** A whole number clamped to [min, max]; {@code fallback} when absent. */

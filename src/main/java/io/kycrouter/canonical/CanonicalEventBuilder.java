@@ -103,8 +103,10 @@ public final class CanonicalEventBuilder {
             LOG.info("the {} route maps reasonMessage(s): free-text messages do not reach canonical events; a text the vendor"
                     + " documents as a fixed catalogue goes in reasonCatalogueMessage(s) (see README, 'Adding a vendor')", vendor);
         }
+        // a delivery mapped again (remap) gets a new event id per mapping: its revision
+        int revision = v.get("mappingRevision") instanceof Number r ? r.intValue() : 0;
         return new VerificationEvent(
-                eventId(vendor, eventKey, receivedAt),
+                eventId(vendor, eventKey, receivedAt, revision),
                 vendor,
                 cap(text(v.get(VENDOR_EVENT_TYPE)), 128),
                 eventKey,
@@ -126,12 +128,18 @@ public final class CanonicalEventBuilder {
      * A UUIDv7 (RFC 9562): its first 48 bits are the millisecond the delivery was received, the rest (but for the
      * version and variant bits) a SHA-256 of the vendor and its event key. Time-ordered, so the indexes on event ids
      * grow at their end instead of at random places; and stable across reprocessing, since a delivery keeps its key
-     * and its time received (downstream dedupe).
+     * and its time received (downstream dedupe). A delivery mapped again after a fix is a new event: its revision
+     * (0 for the first mapping, which hashes as it always did) goes into the hash.
      */
     static String eventId(String vendor, String eventKey, Instant receivedAt) {
+        return eventId(vendor, eventKey, receivedAt, 0);
+    }
+
+    static String eventId(String vendor, String eventKey, Instant receivedAt, int revision) {
+        String named = vendor + "\n" + eventKey + (revision == 0 ? "" : "\n" + revision);
         byte[] hash;
         try {
-            hash = MessageDigest.getInstance("SHA-256").digest((vendor + "\n" + eventKey).getBytes(StandardCharsets.UTF_8));
+            hash = MessageDigest.getInstance("SHA-256").digest(named.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e); // every Java platform has SHA-256
         }

@@ -74,11 +74,14 @@ public final class Outbox {
 
     /**
      * Enqueues, for a target, every canonical event since {@code since} that never had a delivery to it (a target
-     * added later, or a filter widened), provided the target's filter accepts it; returns how many.
+     * added later, or a filter widened), provided the target's filter accepts it and no remap superseded it; returns
+     * how many.
      */
     public int backfill(TargetDefinition target, Instant since, java.util.function.Predicate<String> acceptsPayload) {
         String select = "select c.event_id, c.inbox_id, c.vendor, c.verification_id, c.payload from canonical_event c"
-                + " where c.received_at >= ? and not exists (select 1 from outbox o where o.event_id = c.event_id and o.target = ?)"
+                // an event replaced by a remap is not sent late: its replacement had its own notifications
+                + " where c.received_at >= ? and c.superseded_by is null"
+                + " and not exists (select 1 from outbox o where o.event_id = c.event_id and o.target = ?)"
                 + " order by c.inbox_id";
         int added = 0;
         try (Connection c = dataSource.getConnection();

@@ -112,7 +112,7 @@ public final class EventStore implements AutoCloseable {
         return insert(c, event, serialize(event), true);
     }
 
-    private String serialize(VerificationEvent event) {
+    String serialize(VerificationEvent event) {
         try {
             return json.writeValueAsString(event);
         } catch (JsonProcessingException e) {
@@ -127,13 +127,25 @@ public final class EventStore implements AutoCloseable {
      */
     private Runnable insert(Connection c, VerificationEvent event, String payload, boolean claim)
             throws SQLException {
+        Runnable afterCommit = insertRevision(c, event, payload, 0, claim);
+        Instant occurredAt = event.occurredAt() == null ? null : Instant.parse(event.occurredAt());
+        moveState(c, event, occurredAt, occurredAt == null ? Instant.parse(event.receivedAt()) : occurredAt);
+        return afterCommit;
+    }
+
+    /**
+     * Appends the event as mapping {@code revision} of its delivery and enqueues its notifications; the verification's
+     * state is left to the caller (a remap recomputes it, see {@link EventRevisions}).
+     */
+    Runnable insertRevision(Connection c, VerificationEvent event, String payload, int revision, boolean claim)
+            throws SQLException {
         // null when the vendor's time could not be read: the log row keeps the time received, the state treats it as
         // the oldest time there is (StateDecision), so an unreadable time can never make an event the newest
         Instant occurredAt = event.occurredAt() == null ? null : Instant.parse(event.occurredAt());
         Instant receivedAt = Instant.parse(event.receivedAt());
         try (PreparedStatement s = c.prepareStatement(
                 "insert into canonical_event (event_id, inbox_id, vendor, verification_id, vendor_event_type, type,"
-                        + " status, is_final, occurred_at, received_at, payload) values (?,?,?,?,?,?,?,?,?,?,?)")) {
+                        + " status, is_final, occurred_at, received_at, payload, revision) values (?,?,?,?,?,?,?,?,?,?,?,?)")) {
             s.setString(1, event.eventId());
             s.setLong(2, event.inboxId());
             s.setString(3, event.vendor());
@@ -145,11 +157,10 @@ public final class EventStore implements AutoCloseable {
             s.setObject(9, utc(occurredAt == null ? receivedAt : occurredAt));
             s.setObject(10, utc(receivedAt));
             s.setString(11, payload);
+            s.setInt(12, revision);
             s.executeUpdate();
         }
-        Runnable afterCommit = followUp.write(c, event, payload, claim);
-        moveState(c, event, occurredAt, occurredAt == null ? receivedAt : occurredAt);
-        return afterCommit;
+        return followUp.write(c, event, payload, claim);
     }
 
     private static boolean alreadyStored(Connection c, long inboxId) throws SQLException {

@@ -27,4 +27,13 @@ final class SqlStates {
         return (e.getSQLState() != null && e.getSQLState().startsWith("08"))
                 || e instanceof java.sql.SQLTransientConnectionException || e instanceof java.sql.SQLRecoverableException;
     }
+
+    /**
+     * Another transaction got in first: a unique key it wrote, a serialisation failure or deadlock (40001, 40P01),
+     * or H2's lock timeout (HYT00). Running the whole transaction again is the answer.
+     */
+    static boolean conflict(SQLException e) {
+        String state = e.getSQLState();
+        return uniqueViolation(e) || "40001".equals(state) || "40P01".equals(state) || "HYT00".equals(state);
+    }
 }

@@ -34,4 +34,15 @@ class EventIdTest {
         String later = CanonicalEventBuilder.eventId("treezor", "aaaa", RECEIVED.plusMillis(1));
         assertTrue(earlier.compareTo(later) < 0, earlier + " should sort before " + later);
     }
+
+    @Test
+    void eachMappingOfADeliveryHasItsOwnIdAndTheFirstKeepsTheIdItAlwaysHad() {
+        String first = CanonicalEventBuilder.eventId("didit", "k1", RECEIVED);
+        assertEquals(first, CanonicalEventBuilder.eventId("didit", "k1", RECEIVED, 0));
+        String second = CanonicalEventBuilder.eventId("didit", "k1", RECEIVED, 1);
+        assertNotEquals(first, second);
+        assertNotEquals(second, CanonicalEventBuilder.eventId("didit", "k1", RECEIVED, 2));
+        assertEquals(second, CanonicalEventBuilder.eventId("didit", "k1", RECEIVED, 1)); // a retried remap: the same id
+        assertEquals(RECEIVED.toEpochMilli(), UUID.fromString(second).getMostSignificantBits() >>> 16);
+    }
 }
