@@ -24,6 +24,7 @@ import io.kycrouter.ingress.ServerGuards;
 import io.kycrouter.notify.NotifyTransport;
 import io.kycrouter.observe.DatabaseHealthCheck;
 import io.kycrouter.observe.RefusalLog;
+import io.kycrouter.observe.RefusalReasons;
 import io.kycrouter.observe.RouterMetrics;
 import io.kycrouter.notify.Outbox;
 import io.kycrouter.notify.OutboxClaims;
@@ -169,7 +170,9 @@ public class RouterConfiguration implements CamelConfiguration {
                 RequestsInFlight.defaultLimit((int) kyc.number("ingress.worker-threads", 64))), () -> metrics.shed("in_flight"));
         metrics.requestsInFlight(inFlight::inFlight);
         context.addStartupListener(new StartupChecks(vendors));
-        context.addStartupListener(new ServerGuards(kyc, bodyReader, new EarlyRefusals(vendors, authenticator, metrics, clock), inFlight));
+        // webhooks the server refuses outside the routes (408 too slow, 413 over the server's limit) count as refusals too
+        context.addStartupListener(new ServerGuards(kyc, bodyReader, new EarlyRefusals(vendors, authenticator, metrics, clock), inFlight,
+                (vendor, error) -> refusals.record(vendors.find(vendor).map(v -> v.name()).orElse("unknown"), RefusalReasons.of(error, null))));
     }
 
     private static void exposeTo(CamelContext context, CompositeMeterRegistry meters) throws Exception {

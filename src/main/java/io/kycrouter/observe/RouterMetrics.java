@@ -43,7 +43,8 @@ public final class RouterMetrics implements AttemptMetrics {
         this.refusals = refusals;
     }
 
-    public void received(String vendor, String outcome, long nanos) {
+    /** A delivery answered: counted by its outcome (accepted, duplicate or the error code); {@code detail}: a refusal's message. */
+    public void received(String vendor, String outcome, String detail, long nanos) {
         String v = vendors.contains(vendor) ? vendor : "unknown";
         counters.computeIfAbsent("r|" + v + "|" + outcome, k -> Counter.builder("kyc.webhooks.received")
                 .description("Webhook deliveries received, by vendor and outcome")
@@ -52,7 +53,7 @@ public final class RouterMetrics implements AttemptMetrics {
                 .description("Time from a webhook request to its answer")
                 .tag("vendor", v).publishPercentileHistogram().register(registry)).record(nanos, TimeUnit.NANOSECONDS);
         if (!ACCEPTED.contains(outcome)) {
-            refusals.record(v, outcome); // in memory only (the console's overview): a refusal is never written
+            refusals.record(v, RefusalReasons.of(outcome, detail)); // in memory only (the console): a refusal is never written
         }
     }
 
