@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -184,8 +185,7 @@ class ConsoleBrowserTest {
     @Test
     @Order(3)
     void aVerificationIsFoundAndItsTimelineMarksTheOutOfOrderEvent() throws Exception {
-        browser.get(base + "/console#verifications");
-        shown("verifications");
+        open("verifications");
         new Select(browser.findElement(By.id("v-vendor"))).selectByValue("sumsub");
         browser.findElement(By.id("v-id")).sendKeys("no-such-verification");
         browser.findElement(By.id("find")).click();
@@ -210,8 +210,7 @@ class ConsoleBrowserTest {
     @Test
     @Order(4)
     void aDeadLetterIsReplayedAndShownDelivered() throws Exception {
-        browser.get(base + "/console#notifications");
-        shown("notifications");
+        open("notifications");
         WebElement row = browser.findElement(By.cssSelector("tr[data-delivery]"));
         assertThat(row.getText()).contains("crm").contains("HTTP 500");
         screenshot("notifications");
@@ -228,8 +227,7 @@ class ConsoleBrowserTest {
     @Test
     @Order(5)
     void deliveriesInListAcceptedRefusedAndParkedWithoutPersonalData() throws Exception {
-        browser.get(base + "/console#deliveries");
-        shown("deliveries");
+        open("deliveries");
         String page = text();
         assertThat(page).contains("applicantReviewed").contains("applicantPending").contains("mapped")
                 .contains("mapping failed: unknown status 'Weird'").contains(reason());
@@ -247,8 +245,7 @@ class ConsoleBrowserTest {
     void usableOnANarrowScreenAndNoJavaScriptErrors() throws Exception {
         browser.manage().window().setSize(new Dimension(390, 844));
         for (String page : List.of("overview", "verifications", "deliveries", "notifications")) {
-            browser.get(base + "/console#" + page);
-            shown(page);
+            open(page);
             Object overflow = ((JavascriptExecutor) browser).executeScript(
                     "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
             assertThat(((Number) overflow).intValue()).as(page + " wider than the screen").isLessThanOrEqualTo(0);
@@ -265,8 +262,9 @@ class ConsoleBrowserTest {
 
         browser.findElement(By.id("sign-out")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
-        browser.get(base + "/console#overview");
-        assertThat(browser.findElements(By.id("token"))).hasSize(1);
+        browser.navigate().refresh();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")))).isNotNull();
+        assertThat(browser.manage().getCookieNamed("kyc_console_session")).isNull();
     }
 
     /** The reason code a wrong Sumsub signature is refused with, as the router reports it. */
@@ -274,8 +272,24 @@ class ConsoleBrowserTest {
         return RunningRouter.json(router.get("/api/refusals")).get("refusals").get(0).get("reason").asText();
     }
 
+    /** Waits until the console has rendered this page (read by script: a page being replaced has no stale element). */
     static void shown(String page) {
-        wait.until(d -> page.equals(d.findElement(By.tagName("body")).getAttribute("data-shown")));
+        new WebDriverWait(browser, RunningRouter.WAIT).withMessage(() -> "page " + page + " shown; the browser shows: "
+                        + browser.executeScript("return document.body ? document.body.innerText : ''"))
+                // while one page replaces another (the sign-in page the console) a script may find no document
+                .ignoring(JavascriptException.class)
+                .until(d -> page.equals(((JavascriptExecutor) d).executeScript(
+                        "return document.body ? document.body.getAttribute('data-shown') : null;")));
+    }
+
+    /** Opens the console afresh and goes to a page by its navigation link, as an operator does. */
+    static void open(String page) {
+        browser.get(base + "/console");
+        shown("overview");
+        if (!page.equals("overview")) {
+            browser.findElement(By.cssSelector("nav a[data-page=" + page + "]")).click();
+            shown(page);
+        }
     }
 
     static String text() {
