@@ -206,6 +206,10 @@
     } }, el('label', null, 'External user id', userInput), el('button', { type: 'submit', text: 'Find by user' }));
     var detail = el('div', { id: 'timeline' });
     append(page, [byId, byUser, results, detail]);
+    if (lastSearch) { // the user's verifications stay listed while one of them is open
+      userInput.value = lastSearch;
+      searchUser(lastSearch, results);
+    }
     if (vendor && id) { return showTimeline(vendor, id, detail); }
     return Promise.resolve();
   }
@@ -337,7 +341,7 @@
           return el('tr', { 'data-delivery': d.id }, el('td', { text: d.id }), el('td', { text: d.target }), el('td', { text: d.vendor }),
             el('td', { className: 'mono small', text: d.verificationId }), el('td', { text: time(d.createdAt) }),
             el('td', { className: 'num', text: d.attempts }),
-            el('td', { className: 'small', text: (d.lastStatus ? 'HTTP ' + d.lastStatus + ': ' : '') + (d.lastError || '-') }),
+            el('td', { className: 'small', text: d.lastError || (d.lastStatus ? 'HTTP ' + d.lastStatus : '-') }),
             el('td', null, el('button', { type: 'button', className: 'quiet', 'data-replay': d.id, text: 'Replay', onclick: function () {
               replayOne(d, note);
             } })));
