@@ -35,6 +35,7 @@ import io.kycrouter.notify.TargetSwitch;
 import io.kycrouter.notify.OutboxDispatcher;
 import io.kycrouter.notify.OutboxHandoff;
 import io.kycrouter.notify.TargetRoutes;
+import io.kycrouter.notify.TargetDefinition;
 import io.kycrouter.notify.Targets;
 import io.kycrouter.vendors.VendorAuthenticator;
 import io.kycrouter.store.Database;
@@ -45,6 +46,7 @@ import io.kycrouter.store.Intake;
 import io.kycrouter.store.Retention;
 import io.kycrouter.store.StoreEventRecorder;
 import io.kycrouter.vendors.Settings;
+import io.kycrouter.vendors.VendorDefinition;
 import io.kycrouter.vendors.VendorRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -63,7 +65,8 @@ import java.util.concurrent.ExecutorService;
 /**
  * Builds the router's beans from the {@code kyc.*} settings and binds them in the Camel registry, where the
  * YAML routes refer to them by name (ingress, canonical, inboxRecovery, outboxDispatcher, notifyTransport,
- * retention, operatorApi, deliveriesApi, parkedDeliveriesApi, dataSource).
+ * retention, operatorApi, deliveriesApi, parkedDeliveriesApi, overviewApi, deliveriesInApi, verificationsApi, consolePages,
+ * dataSource).
  */
 public class RouterConfiguration implements CamelConfiguration {
 
@@ -156,7 +159,7 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("deliveriesApi", new DeliveriesApi(outbox, targets));
         context.getRegistry().bind("parkedDeliveriesApi", new ParkedDeliveriesApi(dataSource, vendors.names()));
         context.getRegistry().bind("overviewApi", new OverviewApi(context, dataSource, vendors.names(),
-                targets.all().stream().map(t -> t.name()).toList(), outboxDepth, outbox, refusals, clock));
+                targets.all().stream().map(TargetDefinition::name).toList(), outboxDepth, outbox, refusals, clock));
         context.getRegistry().bind("deliveriesInApi", new DeliveriesInApi(dataSource, vendors.names(), refusals));
         context.getRegistry().bind("verificationsApi", new VerificationsApi(dataSource, vendors.names(), userReferences));
         // request bodies in flight share a memory budget (kyc.ingress.body-memory, default a sixteenth of the heap), taken
@@ -172,7 +175,7 @@ public class RouterConfiguration implements CamelConfiguration {
         context.addStartupListener(new StartupChecks(vendors));
         // webhooks the server refuses outside the routes (408 too slow, 413 over the server's limit) count as refusals too
         context.addStartupListener(new ServerGuards(kyc, bodyReader, new EarlyRefusals(vendors, authenticator, metrics, clock), inFlight,
-                (vendor, error) -> refusals.record(vendors.find(vendor).map(v -> v.name()).orElse("unknown"), RefusalReasons.of(error, null))));
+                (vendor, error) -> refusals.record(vendors.find(vendor).map(VendorDefinition::name).orElse("unknown"), RefusalReasons.of(error, null))));
     }
 
     private static void exposeTo(CamelContext context, CompositeMeterRegistry meters) throws Exception {

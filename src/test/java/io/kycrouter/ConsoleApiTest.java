@@ -33,7 +33,9 @@ class ConsoleApiTest {
     @BeforeAll
     static void start() throws Exception {
         Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("console-api"));
-        settings.put("kyc.inbox.recovery-period-ms", "3600000"); // the parked row stays parked
+        // the parked row stays parked: the inbox recovery neither runs nor would find it due
+        settings.put("kyc.inbox.recovery-period-ms", "3600000");
+        settings.put("kyc.inbox.recovery-grace-ms", "3600000");
         router = RunningRouter.start(settings);
         // approved at 10:05, then the earlier pending event (10:00) arrives: it must not move the status back
         post("{\"applicantId\":\"api-applicant\",\"externalUserId\":\"api-user-1\",\"correlationId\":\"c-1\",\"type\":\"applicantReviewed\","

@@ -85,8 +85,9 @@ class ConsoleBrowserTest {
         s.put("kyc.notify.target.crm.backoff.initial-ms", "100");
         s.put("kyc.notify.target.crm.backoff.max-ms", "200");
         s.put("kyc.notify.target.crm.filter.final-only", "true");
-        // the parked row below stays parked during the test
+        // the parked row below stays parked during the test: the inbox recovery neither runs nor would find it due
         s.put("kyc.inbox.recovery-period-ms", "3600000");
+        s.put("kyc.inbox.recovery-grace-ms", "3600000");
         router = RunningRouter.start(s);
         base = "http://127.0.0.1:" + router.port();
 
@@ -222,6 +223,14 @@ class ConsoleBrowserTest {
         assertThat(receiver.successes()).isEqualTo(1);
         assertThat(router.count("select count(*) from outbox where target = 'crm' and state = 'delivered'")).isEqualTo(1);
         screenshot("notifications-replayed");
+
+        // a target's dead letters and missed events since a time (none given: all): asks, then says what it did
+        browser.findElement(By.cssSelector("tr[data-target=crm] form button")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-text"))).getText())
+                .contains("Replay the dead letters of crm");
+        browser.findElement(By.id("confirm-ok")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notify-outcome"),
+                "crm: 0 dead letter(s) replayed, 0 missed event(s) queued."));
     }
 
     @Test
