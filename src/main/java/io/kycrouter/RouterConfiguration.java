@@ -3,9 +3,15 @@ package io.kycrouter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kycrouter.api.DeliveriesApi;
+import io.kycrouter.api.DeliveriesInApi;
 import io.kycrouter.api.OperatorApi;
+import io.kycrouter.api.OverviewApi;
 import io.kycrouter.api.ParkedDeliveriesApi;
 import io.kycrouter.api.RemapApi;
+import io.kycrouter.api.VerificationsApi;
+import io.kycrouter.console.ConsoleGate;
+import io.kycrouter.console.ConsolePages;
+import io.kycrouter.console.ConsoleSessions;
 import io.kycrouter.canonical.Canonicalizer;
 import io.kycrouter.canonical.UserReferences;
 import io.kycrouter.contract.ConfigContract;
@@ -22,6 +28,8 @@ import io.kycrouter.ingress.RequestsInFlight;
 import io.kycrouter.ingress.ServerGuards;
 import io.kycrouter.notify.NotifyTransport;
 import io.kycrouter.observe.DatabaseHealthCheck;
+import io.kycrouter.observe.RefusalLog;
+import io.kycrouter.observe.RefusalReasons;
 import io.kycrouter.observe.RouterMetrics;
 import io.kycrouter.notify.Outbox;
 import io.kycrouter.notify.OutboxClaims;
@@ -32,6 +40,7 @@ import io.kycrouter.notify.TargetSwitch;
 import io.kycrouter.notify.OutboxDispatcher;
 import io.kycrouter.notify.OutboxHandoff;
 import io.kycrouter.notify.TargetRoutes;
+import io.kycrouter.notify.TargetDefinition;
 import io.kycrouter.notify.Targets;
 import io.kycrouter.vendors.VendorAuthenticator;
 import io.kycrouter.remap.Remapper;
@@ -45,6 +54,7 @@ import io.kycrouter.store.Retention;
 import io.kycrouter.store.StoreEventRecorder;
 import io.kycrouter.vendors.Settings;
 import io.kycrouter.vendors.VendorFolders;
+import io.kycrouter.vendors.VendorDefinition;
 import io.kycrouter.vendors.VendorRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -65,7 +75,8 @@ import java.util.concurrent.ExecutorService;
 /**
  * Builds the router's beans from the {@code kyc.*} settings and binds them in the Camel registry, where the
  * YAML routes refer to them by name (ingress, canonical, inboxRecovery, outboxDispatcher, notifyTransport,
- * retention, operatorApi, deliveriesApi, parkedDeliveriesApi, remapApi, dataSource).
+ * retention, operatorApi, deliveriesApi, parkedDeliveriesApi, remapApi, overviewApi, deliveriesInApi,
+ * verificationsApi, consolePages, dataSource).
  */
 public class RouterConfiguration implements CamelConfiguration {
 
@@ -94,7 +105,9 @@ public class RouterConfiguration implements CamelConfiguration {
         // added to it, so /observe/metrics shows them whatever the start-up order.
         CompositeMeterRegistry meters = new CompositeMeterRegistry();
         exposeTo(context, meters);
-        RouterMetrics metrics = new RouterMetrics(meters, vendors.names());
+        // refused deliveries are counted in memory only (the console's overview), never written
+        RefusalLog refusals = new RefusalLog(clock, (int) kyc.number("console.refusals-kept", 200));
+        RouterMetrics metrics = new RouterMetrics(meters, vendors.names(), refusals);
         context.getRegistry().bind("kycDatabaseHealthCheck", new DatabaseHealthCheck(dataSource));
 
         JsonBodies json = new JsonBodies((int) kyc.number("ingress.max-json-depth", 500));
@@ -119,7 +132,8 @@ public class RouterConfiguration implements CamelConfiguration {
         ExecutorService notifyPool = context.getExecutorServiceManager().newThreadPool(this, "kyc-notify", workers, workers);
         OutboxDispatcher dispatcher = new OutboxDispatcher(context, targets, claims, outcomes, targetSwitch, handoff,
                 notifyPool, metrics, clock);
-        metrics.outboxGauges(targets, new OutboxDepth(dataSource, clock));
+        OutboxDepth outboxDepth = new OutboxDepth(dataSource, clock);
+        metrics.outboxGauges(targets, outboxDepth);
         onStop(context, dispatcher::release); // added after the pool: stopped before it, while the database is open
 
         // The ingress route runs on Vert.x worker threads and each waits for its group commit: the pool bounds how
@@ -134,8 +148,9 @@ public class RouterConfiguration implements CamelConfiguration {
         onStop(context, intake::close);
         VendorAuthenticator authenticator = new VendorAuthenticator(clock, vendors.devAcceptUnauthenticated());
         context.getRegistry().bind("ingress", new Ingress(vendors, authenticator, intake, json, clock, metrics));
+        UserReferences userReferences = UserReferences.load(kyc, vendors.names());
         context.getRegistry().bind("canonical", new Canonicalizer(new StoreEventRecorder(events, inbox), dispatcher::poll,
-                UserReferences.load(kyc, vendors.names())));
+                userReferences));
         context.getRegistry().bind("inboxRecovery", new InboxRecovery(inbox, json, clock,
                 Duration.ofMillis(kyc.number("inbox.recovery-grace-ms", 30_000)),
                 recoveryMaxAttempts,
@@ -151,13 +166,25 @@ public class RouterConfiguration implements CamelConfiguration {
         // no request header, query parameter or form field becomes a message header: credentials are read from the
         // request itself, and path parameters (vendor, verificationId, id, name) cannot be overridden from the query
         context.getComponent("platform-http", PlatformHttpComponent.class).setHeaderFilterStrategy(new ExternalHeaderFilter());
-        context.getRegistry().bind("operatorApi", new OperatorApi(kyc.get("api.operator-token").orElse(null)));
+        // the console (router/console.yaml): sign-in with the operator token opens a server-side session (kyc.console.*)
+        String operatorToken = kyc.get("api.operator-token").orElse(null);
+        ConsoleSessions sessions = new ConsoleSessions(operatorToken, clock,
+                Duration.ofSeconds(kyc.number("console.session-idle-seconds", 1_800)),
+                Duration.ofSeconds(kyc.number("console.session-max-seconds", 28_800)),
+                (int) kyc.number("console.max-sessions", 100));
+        ConsoleGate consoleGate = new ConsoleGate(sessions, kyc.list("console.allowed-origins"), kyc.get("console.secure-cookie", "auto"));
+        context.getRegistry().bind("consolePages", new ConsolePages(consoleGate));
+        context.getRegistry().bind("operatorApi", new OperatorApi(operatorToken, consoleGate));
         context.getRegistry().bind("deliveriesApi", new DeliveriesApi(outbox, targets));
         context.getRegistry().bind("parkedDeliveriesApi", new ParkedDeliveriesApi(dataSource, vendors.names()));
         // stored deliveries mapped again through the current routes, by the mapping route the ingress uses (direct:map)
         context.getRegistry().bind("remapApi", new RemapApi(new Remapper(
                 new EventRevisions(dataSource, events, inbox, clock, new ObjectMapper()), vendors, json,
                 context.createProducerTemplate(), "direct:map", dispatcher::poll)));
+        context.getRegistry().bind("overviewApi", new OverviewApi(context, dataSource, vendors.names(),
+                targets.all().stream().map(TargetDefinition::name).toList(), outboxDepth, outbox, refusals, clock));
+        context.getRegistry().bind("deliveriesInApi", new DeliveriesInApi(dataSource, vendors.names(), refusals));
+        context.getRegistry().bind("verificationsApi", new VerificationsApi(dataSource, vendors.names(), userReferences));
         // request bodies in flight share a memory budget (kyc.ingress.body-memory, default a sixteenth of the heap), taken
         // as they arrive; a body that makes no progress for kyc.ingress.body-progress-timeout-ms gets a 408
         BodyMemoryBudget bodyMemory = new BodyMemoryBudget(kyc.number("ingress.body-memory", BodyMemoryBudget.defaultCapacity()));
@@ -169,7 +196,9 @@ public class RouterConfiguration implements CamelConfiguration {
                 RequestsInFlight.defaultLimit((int) kyc.number("ingress.worker-threads", 64))), () -> metrics.shed("in_flight"));
         metrics.requestsInFlight(inFlight::inFlight);
         context.addStartupListener(new StartupChecks(vendors, folders));
-        context.addStartupListener(new ServerGuards(kyc, bodyReader, new EarlyRefusals(vendors, authenticator, metrics, clock), inFlight));
+        // webhooks the server refuses outside the routes (408 too slow, 413 over the server's limit) count as refusals too
+        context.addStartupListener(new ServerGuards(kyc, bodyReader, new EarlyRefusals(vendors, authenticator, metrics, clock), inFlight,
+                (vendor, error) -> refusals.record(vendors.find(vendor).map(VendorDefinition::name).orElse("unknown"), RefusalReasons.of(error, null))));
     }
 
     private static void exposeTo(CamelContext context, CompositeMeterRegistry meters) throws Exception {

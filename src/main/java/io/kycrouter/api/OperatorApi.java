@@ -2,6 +2,7 @@ package io.kycrouter.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kycrouter.console.ConsoleGate;
 import io.kycrouter.ingress.HttpRequests;
 import io.kycrouter.ingress.Responses;
 import io.kycrouter.security.ConstantTime;
@@ -29,14 +30,19 @@ public final class OperatorApi {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String token;
+    private final ConsoleGate console;
 
-    public OperatorApi(String token) {
+    /** @param console the console's sessions: a signed-in browser calls the API with its cookie (and CSRF token) */
+    public OperatorApi(String token, ConsoleGate console) {
         this.token = token == null || token.isBlank() ? null : token.trim();
+        this.console = console;
     }
 
     /**
      * The operator token check, the first step of every call. The method is not checked here: each REST verb of
-     * router/api.yaml is its own platform-http consumer, and a wrong method gets the server's JSON 405.
+     * router/api.yaml is its own platform-http consumer, and a wrong method gets the server's JSON 405. Without an
+     * Authorization header, the console's session cookie counts; a state-changing call with it also needs the
+     * session's CSRF token and the console's origin ({@link ConsoleGate}).
      */
     public void authorize(Exchange exchange) {
         if (token == null) {
@@ -44,6 +50,20 @@ public final class OperatorApi {
         }
         // the request's own header: a query parameter or form field of the same name is no credential
         String header = HttpRequests.header(exchange, "Authorization");
+        if (header == null && console != null) {
+            switch (console.check(HttpRequests.of(exchange))) {
+                case SIGNED_IN -> {
+                    return;
+                }
+                case CSRF_REFUSED -> throw new ApiRejected(403, "csrf_refused",
+                        "a console call that changes something needs the session's " + ConsoleGate.CSRF_HEADER + " header");
+                case ORIGIN_REFUSED -> throw new ApiRejected(403, "origin_refused",
+                        "a console call that changes something must come from the console's own origin");
+                case NO_SESSION -> {
+                    // no session either: refused below as a missing token
+                }
+            }
+        }
         String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
         if (!ConstantTime.equal(given, token)) {
             throw new ApiRejected(401, "unauthorized", "missing or wrong bearer token");

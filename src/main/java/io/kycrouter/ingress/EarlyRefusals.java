@@ -64,7 +64,7 @@ public final class EarlyRefusals implements Handler<RoutingContext> {
         String tag = vendor.map(VendorDefinition::name).orElse(Ingress.printable(name));
         EarlyAnswer.send(routing, refusal.status(), refusal.error(), refusal.getMessage());
         long nanos = System.nanoTime() - started;
-        metrics.received(tag, refusal.error(), nanos);
+        metrics.received(tag, refusal.error(), refusal.getMessage(), nanos);
         if (LOG.isInfoEnabled()) {
             LOG.info("vendor={} key=null status={} outcome={} ms={} (before the body)", tag, refusal.status(), refusal.error(),
                     (nanos / 1_000_000) + "." + (nanos / 100_000) % 10);

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The webhook port's error answers that no route writes, in the routes' JSON shape
@@ -30,16 +31,20 @@ public final class ErrorAnswers {
     private final String maxBodySize;
     private final int maxRequestLine;
     private final int maxHeaders;
+    private final BiConsumer<String, String> webhookRefused;
 
     /**
      * @param maxBodySize    the server's body limit, named in the 413 answer
      * @param maxRequestLine the server's request line limit, named in the 414 answer
      * @param maxHeaders     the server's header size limit, named in the 431 answer
+     * @param webhookRefused told of a webhook (a /webhooks/{vendor} path) failed here: its vendor path segment and the
+     *                       error code (the console's in-memory refusal counts; the routes count their own refusals)
      */
-    public ErrorAnswers(String maxBodySize, int maxRequestLine, int maxHeaders) {
+    public ErrorAnswers(String maxBodySize, int maxRequestLine, int maxHeaders, BiConsumer<String, String> webhookRefused) {
         this.maxBodySize = maxBodySize;
         this.maxRequestLine = maxRequestLine;
         this.maxHeaders = maxHeaders;
+        this.webhookRefused = webhookRefused;
     }
 
     /** Writes a JSON error answer. */
@@ -77,6 +82,12 @@ public final class ErrorAnswers {
             LOG.warn("request to the webhook port failed outside a route: {}", routing.failure().toString());
         }
         fail(routing, status);
+        String path = routing.request().path();
+        if (path != null && path.startsWith("/webhooks/")) {
+            String vendor = path.substring("/webhooks/".length()).split("/", 2)[0];
+            webhookRefused.accept(vendor, status == 408 ? "request_timeout" : status == 413 ? "payload_too_large"
+                    : status >= 500 ? "internal_error" : "bad_request");
+        }
     }
 
     private void fail(RoutingContext routing, int status) {

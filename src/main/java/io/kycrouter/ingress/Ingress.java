@@ -170,7 +170,9 @@ public final class Ingress {
         Long started = exchange.getVariable("startedNanos", Long.class);
         long nanos = started == null ? 0 : System.nanoTime() - started;
         long micros = nanos / 1000;
-        metrics.received(String.valueOf(exchange.getVariable("vendor")), outcome, nanos);
+        Exception refused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        metrics.received(String.valueOf(exchange.getVariable("vendor")), outcome,
+                refused instanceof DeliveryRejected r ? r.getMessage() : null, nanos);
         Object key = exchange.getVariable("eventKey");
         if (LOG.isInfoEnabled()) {
             // The fields also go as SLF4J key-value pairs: the JSON format (logback.xml) writes them as kvpList fields;

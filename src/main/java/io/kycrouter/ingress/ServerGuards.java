@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 
 /**
  * The HTTP servers' guards, set once they have started: a server that could not listen fails the start; idle
@@ -30,12 +31,16 @@ public final class ServerGuards implements StartupListener {
     private final BodyReader bodyReader;
     private final EarlyRefusals earlyRefusals;
     private final RequestsInFlight inFlight;
+    private final BiConsumer<String, String> webhookRefused;
 
-    public ServerGuards(Settings kyc, BodyReader bodyReader, EarlyRefusals earlyRefusals, RequestsInFlight inFlight) {
+    /** @param webhookRefused told of each webhook the server refuses outside the routes (vendor path segment, error code) */
+    public ServerGuards(Settings kyc, BodyReader bodyReader, EarlyRefusals earlyRefusals, RequestsInFlight inFlight,
+                        BiConsumer<String, String> webhookRefused) {
         this.kyc = kyc;
         this.bodyReader = bodyReader;
         this.earlyRefusals = earlyRefusals;
         this.inFlight = inFlight;
+        this.webhookRefused = webhookRefused;
     }
 
     @Override
@@ -75,7 +80,7 @@ public final class ServerGuards implements StartupListener {
             // camel.server.max-body-size, a 408), paths no route serves, and (on the server below) requests the codec
             // could not read
             ErrorAnswers errors = new ErrorAnswers(kyc.get("ingress.server-max-body-size", "?"),
-                    HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH, HttpServerOptions.DEFAULT_MAX_HEADER_SIZE);
+                    HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH, HttpServerOptions.DEFAULT_MAX_HEADER_SIZE, webhookRefused);
             server.getRouter().route().order(-1000).failureHandler(errors::failed);
             errors.register(server.getRouter());
             // while the router shuts down, every request gets a JSON 503 with Retry-After, before any other handler

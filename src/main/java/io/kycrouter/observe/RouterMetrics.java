@@ -29,17 +29,22 @@ import java.util.function.Supplier;
  */
 public final class RouterMetrics implements AttemptMetrics {
 
+    private static final Set<String> ACCEPTED = Set.of("accepted", "duplicate");
+
     private final MeterRegistry registry;
     private final Set<String> vendors;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final RefusalLog refusals;
 
-    public RouterMetrics(MeterRegistry registry, Set<String> vendors) {
+    public RouterMetrics(MeterRegistry registry, Set<String> vendors, RefusalLog refusals) {
         this.registry = registry;
         this.vendors = Set.copyOf(vendors);
+        this.refusals = refusals;
     }
 
-    public void received(String vendor, String outcome, long nanos) {
+    /** A delivery answered: counted by its outcome (accepted, duplicate or the error code); {@code detail}: a refusal's message. */
+    public void received(String vendor, String outcome, String detail, long nanos) {
         String v = vendors.contains(vendor) ? vendor : "unknown";
         counters.computeIfAbsent("r|" + v + "|" + outcome, k -> Counter.builder("kyc.webhooks.received")
                 .description("Webhook deliveries received, by vendor and outcome")
@@ -47,6 +52,9 @@ public final class RouterMetrics implements AttemptMetrics {
         timers.computeIfAbsent(v, k -> Timer.builder("kyc.webhook.processing")
                 .description("Time from a webhook request to its answer")
                 .tag("vendor", v).publishPercentileHistogram().register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+        if (!ACCEPTED.contains(outcome)) {
+            refusals.record(v, RefusalReasons.of(outcome, detail)); // in memory only (the console): a refusal is never written
+        }
     }
 
     /** A request answered 503 before its body was read, and why (e.g. {@code body_memory}). */
