@@ -49,7 +49,7 @@ import static org.awaitility.Awaitility.await;
  * Selenium): a wrong token gets the sign-in page again; signed in, the overview shows the deliveries the test sent over
  * HTTP; a verification is found and its timeline shows the out-of-order event; a dead letter (the target answered 500)
  * is replayed and shown delivered; the deliveries in are listed with the refusal. Each page is saved as a 1280 px wide
- * screenshot under docs/console/ for the README. Skipped, with the reason printed, where no browser is installed
+ * screenshot (under target/console-screenshots; with -Dkyc.screenshots=docs/console, the README's pictures). Skipped, with the reason printed, where no browser is installed
  * (.ci/run installs it); no JavaScript error may appear in the browser's console.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -57,7 +57,11 @@ class ConsoleBrowserTest {
 
     static final String APPLICANT = "e2e-applicant-7f3a";
     static final String USER = "e2e-user-42";
-    static final Path SCREENSHOTS = Path.of("docs", "console");
+    /**
+     * Where the screenshots go: target/console-screenshots, so that a test run leaves the working tree as it was;
+     * {@code -Dkyc.screenshots=docs/console} refreshes the README's pictures.
+     */
+    static final Path SCREENSHOTS = Path.of(System.getProperty("kyc.screenshots", "target/console-screenshots"));
 
     static TestReceiver receiver;
     static RunningRouter router;
@@ -305,7 +309,7 @@ class ConsoleBrowserTest {
         return browser.findElement(By.tagName("body")).getText();
     }
 
-    /** The page at 1280 px wide, as tall as its content, saved to docs/console/{name}.png. */
+    /** The page at 1280 px wide, as tall as its content, saved to {@link #SCREENSHOTS}/{name}.png. */
     static void screenshot(String name) throws Exception {
         Object height = ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollHeight;");
         browser.manage().window().setSize(new Dimension(1280, Math.max(700, Math.min(2400, ((Number) height).intValue() + 20))));
