@@ -30,6 +30,17 @@ class MapCommandTest {
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** The line (from 1) of a file where a text first appears. */
+    private static int lineOf(String file, String text) throws Exception {
+        List<String> lines = Files.readAllLines(Path.of(file));
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError(text + " is not in " + file);
+    }
+
     private static Path write(String name, String content) throws Exception {
         Path file = RunningRouter.tempDir("map").resolve(name);
         Files.writeString(file, content);
@@ -42,8 +53,11 @@ class MapCommandTest {
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).isEqualTo(Files.readString(Path.of("vendors/sumsub/examples/applicantReviewed-1.expected.json")));
-        assertThat(run.err()).contains("branch: vendors/sumsub/routes.yaml:")
-                .contains("when jsonpath $[?(@.type in ['applicantReviewed', 'applicantWorkflowCompleted'])]")
+        assertThat(run.err()).contains("branch: vendors/sumsub/routes.yaml:" + lineOf("vendors/sumsub/routes.yaml",
+                        "applicantReviewed', 'applicantWorkflowCompleted'") + " when jsonpath "
+                        + "$[?(@.type in ['applicantReviewed', 'applicantWorkflowCompleted'])]")
+                .contains("branch: vendors/sumsub/routes.yaml:" + lineOf("vendors/sumsub/routes.yaml",
+                        "@.reviewAnswer == 'RED' && @.reviewRejectType == 'FINAL'") + " when jsonpath ")
                 .contains("when jsonpath $.reviewResult[?(@.reviewAnswer == 'RED' && @.reviewRejectType == 'FINAL')]");
     }
 

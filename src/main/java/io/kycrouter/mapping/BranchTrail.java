@@ -67,6 +67,9 @@ final class BranchTrail {
     private static String describe(NamedNode branch) {
         String where = location(branch.getLocation()) + ":" + branch.getLineNumber();
         if (branch instanceof HasExpressionType when && when.getExpressionType() != null) {
+            // Camel's YAML DSL records a when at the line before its entry (where the sequence item starts): the
+            // reader is pointed at the entry itself, where its expression is
+            where = location(branch.getLocation()) + ":" + (branch.getLineNumber() < 0 ? -1 : branch.getLineNumber() + 1);
             ExpressionDefinition e = when.getExpressionType();
             String language = e.getLanguage() == null ? "" : e.getLanguage() + " ";
             return where + " when " + language + e.getExpression();
