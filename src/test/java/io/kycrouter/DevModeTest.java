@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.kycrouter.support.RunningRouter.fixture;
+import static io.kycrouter.support.RunningRouter.example;
 import static io.kycrouter.support.RunningRouter.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,7 +37,7 @@ class DevModeTest {
     }
 
     private JsonNode approvedEvent(RunningRouter router) throws Exception {
-        String body = new String(fixture("argos/approved.json"), StandardCharsets.UTF_8)
+        String body = new String(example("argos/approved.json"), StandardCharsets.UTF_8)
                 .replace("ARG-SUB-0001", "ARG-DEV-" + submissions.incrementAndGet());
         HttpResponse<String> response = router.post("/webhooks/argos", body.getBytes(StandardCharsets.UTF_8), Signer.argos());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
