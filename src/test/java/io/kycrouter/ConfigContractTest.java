@@ -103,4 +103,19 @@ class ConfigContractTest {
         assertThat(failure(Map.of("kyc.vendor.argos.auth", " ")))
                 .contains("kyc.vendor.argos.auth: vendor argos has no authentication scheme");
     }
+
+    @Test
+    void aVendorWithoutSchemesIsNamedOnceNotThroughItsSchemesKeys() throws Exception {
+        // the scheme keys under auth. stay in the file: with no scheme named they are not each an unknown key
+        assertThat(failure(Map.of("kyc.vendor.sumsub.auth", " ")))
+                .contains("vendor sumsub has no authentication scheme")
+                .doesNotContain("auth.digest.secrets: unknown key");
+    }
+
+    @Test
+    void aVendorsMistypedKeyIsComparedWithItsOwnKeysFirst() throws Exception {
+        // the nearest key of another vendor (didit's scheme "simple") would be no help
+        assertThat(failure(Map.of("kyc.vendor.sumsub.auth.digest.signd", "{body}")))
+                .contains("the nearest known key is kyc.vendor.sumsub.auth.digest.signed");
+    }
 }

@@ -56,9 +56,13 @@ public final class ConfigContract {
         Set<String> known = ConfigKeys.known(kyc, vendorFiles.keySet());
         // a disabled vendor's folder is not read, so its scheme names are unknown: its keys are not judged until it is on
         List<String> disabled = kyc.list("vendors.disabled").stream().map(v -> VENDOR_PREFIX + v + ".").toList();
+        // a vendor without schemes is reported once, below; the keys of its (unnamed) schemes are not judged
+        List<String> unjudged = new ArrayList<>(disabled);
+        vendorFiles.keySet().stream().filter(v -> kyc.child("vendor").child(v).list("auth").isEmpty())
+                .forEach(v -> unjudged.add(VENDOR_PREFIX + v + ".auth."));
         for (String key : new TreeSet<>(defined.stringPropertyNames())) {
-            if (key.startsWith("kyc.") && !known.contains(key) && disabled.stream().noneMatch(key::startsWith)) {
-                String nearest = Nearest.to(key, known).map(k -> "; the nearest known key is " + shown(k, key)).orElse("");
+            if (key.startsWith("kyc.") && !known.contains(key) && unjudged.stream().noneMatch(key::startsWith)) {
+                String nearest = Nearest.to(key, candidates(key, known)).map(k -> "; the nearest known key is " + shown(k, key)).orElse("");
                 problems.add(problem(key, "unknown key" + nearest));
             }
         }
@@ -66,6 +70,19 @@ public final class ConfigContract {
             authentication(vendor, problems);
         }
         return problems;
+    }
+
+    /** A vendor's key is compared with that vendor's own keys first: another vendor's key is no hint. */
+    private Set<String> candidates(String key, Set<String> known) {
+        for (String vendor : vendorFiles.keySet()) {
+            String prefix = VENDOR_PREFIX + vendor + ".";
+            if (key.startsWith(prefix)) {
+                Set<String> own = new TreeSet<>();
+                known.stream().filter(k -> k.startsWith(prefix)).forEach(own::add);
+                return own.isEmpty() ? known : own;
+            }
+        }
+        return known;
     }
 
     private void authentication(String vendor, List<Problem> problems) {
