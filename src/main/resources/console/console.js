@@ -228,10 +228,7 @@
   }
   function showTimeline(vendor, id, detail) {
     var path = '/api/verifications/' + encodeURIComponent(vendor) + '/' + encodeURIComponent(id);
-    return Promise.all([api('GET', path + '/timeline'),
-      api('GET', path + '/events').catch(function () { return []; })]).then(function (answers) {
-      var t = answers[0], superseded = {};
-      (answers[1] || []).forEach(function (e) { if (e && e.supersededBy) { superseded[e.eventId] = e.supersededBy; } });
+    return api('GET', path + '/timeline').then(function (t) {
       var s = t.state;
       var field = function (label, value) { return el('div', null, el('span', { text: label }), el('strong', null, value)); };
       append(detail, el('h2', null, vendor + ' / ', el('span', { className: 'mono', text: id })));
@@ -244,7 +241,7 @@
         + 'were superseded by a remap.' }));
       append(detail, table(['Happened (vendor)', 'Received', 'Type', 'Status', 'Reasons', 'Checks', 'Vendor event'],
         t.events.map(function (e) {
-          var by = e.supersededBy || superseded[e.eventId];
+          var by = e.supersededBy; // replaced by a remap: struck through, and it no longer counts
           return el('tr', { className: by ? 'superseded' : e.outOfOrder ? 'out-of-order' : null, 'data-event': e.eventId },
             el('td', { text: time(e.occurredAt) }), el('td', { text: time(e.receivedAt) }),
             el('td', null, el('code', { text: e.type }), e.final ? ' final' : ''),

@@ -151,7 +151,7 @@ public class RouterConfiguration implements CamelConfiguration {
         UserReferences userReferences = UserReferences.load(kyc, vendors.names());
         context.getRegistry().bind("canonical", new Canonicalizer(new StoreEventRecorder(events, inbox), dispatcher::poll,
                 userReferences));
-        context.getRegistry().bind("inboxRecovery", new InboxRecovery(inbox, json, clock,
+        context.getRegistry().bind("inboxRecovery", new InboxRecovery(inbox, vendors, json, clock,
                 Duration.ofMillis(kyc.number("inbox.recovery-grace-ms", 30_000)),
                 recoveryMaxAttempts,
                 (int) kyc.number("inbox.recovery-batch-size", 100)));

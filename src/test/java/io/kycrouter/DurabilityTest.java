@@ -1,5 +1,7 @@
 package io.kycrouter;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kycrouter.store.Inbox;
 import io.kycrouter.support.RunningRouter;
 import io.kycrouter.support.Signer;
 import io.kycrouter.support.CuttableDatabase;
@@ -114,6 +116,47 @@ class DurabilityTest {
             long inboxId = second.count("select id from inbox where event_key = 'crash-1'");
             assertThat(second.canonicalEventOf(inboxId).get("status").asText()).isEqualTo("APPROVED");
             assertThat(second.count("select count(*) from inbox where id = ? and processed_at is not null", inboxId)).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A Treezor delivery wrapped in its envelope (the event under {@code $.webhook}) is accepted while its event cannot
+     * be written (a constraint refuses Treezor's events, as a failing database would): it is left to the inbox
+     * recovery, which must read it as the ingress did, from inside the envelope, and map it to the same event.
+     */
+    @Test
+    void aWrappedDeliveryLeftForTheRecoveryIsMappedFromInsideItsEnvelope() throws Exception {
+        try (RunningRouter router = RunningRouter.start(RunningRouter.tempDir("recovery-envelope"))) {
+            execute(router, "alter table canonical_event add constraint refuse_treezor_events check (vendor <> 'treezor')");
+            byte[] body = example("treezor/user.kycreview.json");
+            assertThat(RunningRouter.JSON.readTree(body).get("webhook").get("webhook").asText()).isEqualTo("user.kycreview");
+            HttpResponse<String> answer = router.post("/webhooks/treezor", body, Map.of("Content-Type", "text/plain"));
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            long inboxId = json(answer).get("id").asLong();
+            // accepted without its event, and due for the recovery: a failure to retry, not a parked row
+            assertThat(router.count("select count(*) from inbox where id = ? and processed_at is null"
+                    + " and last_error is not null and attempts < ?", inboxId, Inbox.PARKED)).isEqualTo(1);
+            assertThat(router.count("select count(*) from canonical_event")).isZero();
+
+            execute(router, "alter table canonical_event drop constraint refuse_treezor_events");
+            await("the recovery took the row up").atMost(RunningRouter.WAIT).until(() -> router.count(
+                    "select count(*) from inbox where id = ? and (processed_at is not null or attempts >= ?)",
+                    inboxId, Inbox.PARKED) == 1);
+            assertThat(router.rows("select last_error from inbox where id = ?", inboxId).get(0).get("last_error"))
+                    .as("the recovery's mapping error").isNull();
+            JsonNode event = router.canonicalEventOf(inboxId);
+            assertThat(event.get("vendorEventType").asText()).isEqualTo("user.kycreview");
+            assertThat(event.get("verificationId").asText()).isEqualTo("6461762");
+            assertThat(event.get("type").asText()).isEqualTo("VERIFICATION_COMPLETED");
+            assertThat(event.get("status").asText()).isEqualTo("APPROVED");
+            assertThat(event.get("occurredAt").asText()).isEqualTo("2022-05-18T12:21:12Z");
+            assertThat(json(router.get("/api/verifications/treezor/6461762")).get("status").asText()).isEqualTo("APPROVED");
+        }
+    }
+
+    static void execute(RunningRouter router, String sql) throws Exception {
+        try (Connection c = router.db(); java.sql.Statement s = c.createStatement()) {
+            s.execute(sql);
         }
     }
 

@@ -1,8 +1,6 @@
 package io.kycrouter.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kycrouter.canonical.CanonicalStatus;
-import io.kycrouter.canonical.CanonicalType;
 import io.kycrouter.canonical.UserReferences;
 import io.kycrouter.ingress.Responses;
 import io.kycrouter.store.StatusHistory;
@@ -28,7 +26,8 @@ import java.util.Set;
  * verifications of a client's user (the reference as typed, or as the router stores it for each vendor: hashed
  * where that vendor's external-user-id setting is hash), and {@code GET /api/verifications/{vendor}/{id}/timeline},
  * the current state with every canonical event, each marked with whether it moved the status (an event with a status
- * that did not arrived out of order).
+ * that did not arrived out of order), replayed as the state is computed ({@link StatusHistory}); an event a remap
+ * superseded is listed with {@code supersededBy} and {@code supersededAt}, and neither moved nor out of order.
  */
 public final class VerificationsApi {
 
@@ -92,7 +91,6 @@ public final class VerificationsApi {
         String id = exchange.getMessage().getHeader("verificationId", String.class);
         Map<String, Object> state = new LinkedHashMap<>();
         List<Map<String, Object>> events = new ArrayList<>();
-        List<StatusHistory.Step> steps = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement s = c.prepareStatement(STATE)) {
                 s.setString(1, vendor);
@@ -114,27 +112,18 @@ public final class VerificationsApi {
                     state.put("updatedAt", OperatorApi.plain(rs.getObject("updated_at")));
                 }
             }
-            // stored order (seq): the order the state was moved in
-            try (PreparedStatement s = c.prepareStatement("select seq, payload from canonical_event"
-                    + " where vendor = ? and verification_id = ? order by seq")) {
-                s.setString(1, vendor);
-                s.setString(2, id);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        Map<String, Object> event = JSON.readValue(rs.getString("payload"), LinkedHashMap.class);
-                        event.put("seq", rs.getLong("seq"));
-                        events.add(event);
-                        steps.add(step(event));
-                    }
+            // current events replayed in the order the state is computed from them; superseded ones listed, unreplayed
+            for (StatusHistory.Entry entry : StatusHistory.of(c, vendor, id)) {
+                Map<String, Object> event = JSON.readValue(entry.payload(), LinkedHashMap.class);
+                event.put("seq", entry.seq());
+                event.put("movedStatus", entry.movedStatus());
+                event.put("outOfOrder", entry.outOfOrder());
+                if (entry.supersededBy() != null) { // as GET .../events marks them
+                    event.put("supersededBy", entry.supersededBy());
+                    event.put("supersededAt", OperatorApi.plain(entry.supersededAt()));
                 }
+                events.add(event);
             }
-        }
-        boolean[] moved = StatusHistory.moves(steps);
-        for (int i = 0; i < events.size(); i++) {
-            Map<String, Object> event = events.get(i);
-            event.put("movedStatus", moved[i]);
-            Object status = event.get("status");
-            event.put("outOfOrder", !moved[i] && status != null && !"UNKNOWN".equals(status));
         }
         // shown in the vendor's order of events (as /events lists them), ties in stored order
         events.sort(Comparator.comparing((Map<String, Object> e) -> String.valueOf(e.get("occurredAt")), VerificationsApi::byTime)
@@ -143,13 +132,6 @@ public final class VerificationsApi {
         body.put("state", state);
         body.put("events", events);
         Responses.json(exchange, 200, body);
-    }
-
-    private static StatusHistory.Step step(Map<String, Object> event) {
-        Object type = event.get("type");
-        Object status = event.get("status");
-        return new StatusHistory.Step(type == null ? CanonicalType.UNKNOWN : CanonicalType.valueOf(type.toString()),
-                status == null ? null : CanonicalStatus.valueOf(status.toString()), instant(event.get("occurredAt")));
     }
 
     private static Instant instant(Object text) {

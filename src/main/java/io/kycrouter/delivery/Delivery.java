@@ -1,5 +1,6 @@
 package io.kycrouter.delivery;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Function;
@@ -41,6 +42,15 @@ public final class Delivery {
         this.pathCredential = pathCredential;
         this.receivedAt = receivedAt;
         this.parser = parser;
+    }
+
+    /**
+     * A delivery as the inbox stored it (authenticated, and decrypted, when it arrived), to be mapped again by the
+     * inbox recovery or a remap: read through {@link #json()} like the ingress reads it, unwrapped from the envelope.
+     */
+    public static Delivery stored(String vendor, JsonField envelope, String body, Instant receivedAt, JsonBodies parser) {
+        return new Delivery(vendor, envelope, body.getBytes(StandardCharsets.UTF_8), name -> null, name -> null,
+                receivedAt, parser);
     }
 
     /** The configured name of the vendor the delivery was addressed to. */

@@ -15,7 +15,6 @@ import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,8 +124,7 @@ public final class Remapper {
     private Exchange map(StoredDelivery d) {
         VendorDefinition vendor = vendors.find(d.vendor())
                 .orElseThrow(() -> new IllegalStateException("the vendor " + d.vendor() + " is no longer configured"));
-        Delivery stored = new Delivery(vendor.name(), vendor.envelope(), d.body().getBytes(StandardCharsets.UTF_8),
-                name -> null, name -> null, d.receivedAt(), json);
+        Delivery stored = Delivery.stored(vendor.name(), vendor.envelope(), d.body(), d.receivedAt(), json);
         Object document = stored.json();
         return routes.send(mapRoute, exchange -> {
             exchange.setVariable("vendor", vendor.name());

@@ -21,6 +21,13 @@ import static io.kycrouter.store.Inbox.utc;
  */
 final class StateRecompute {
 
+    /**
+     * The order a verification's current events are folded in: by delivery, in the order received (its inbox row), so a
+     * corrected event takes the place of the one it replaces. The console's timeline replays them in the same order
+     * ({@link StatusHistory}).
+     */
+    static final String FOLD_ORDER = "inbox_id, revision";
+
     private final ObjectMapper json;
 
     StateRecompute(ObjectMapper json) {
@@ -98,7 +105,7 @@ final class StateRecompute {
         State state = null;
         try (PreparedStatement s = c.prepareStatement(
                 "select event_id, type, status, is_final, occurred_at, payload from canonical_event"
-                        + " where vendor = ? and verification_id = ? and superseded_by is null order by inbox_id, revision")) {
+                        + " where vendor = ? and verification_id = ? and superseded_by is null order by " + FOLD_ORDER)) {
             s.setString(1, vendor);
             s.setString(2, verificationId);
             try (ResultSet rs = s.executeQuery()) {
