@@ -55,8 +55,10 @@ class StartupFailureOutputTest {
         Path vendors = RunningRouter.vendorsCopy("broken-mapping");
         Path routes = vendors.resolve("argos").resolve("routes.yaml");
         Files.writeString(routes, Files.readString(routes).replace("name: vendorEventType", "name: vendorEventTyp"));
+        int line = Files.readAllLines(routes).indexOf(Files.readAllLines(routes).stream()
+                .filter(l -> l.contains("name: vendorEventTyp")).findFirst().orElseThrow()) + 1;
         assertShort(run(Map.of("KYC_VENDORS_DIR", vendors.toString()), "broken-mapping"),
-                "argos/routes.yaml:13: vendor-argos setVariable vendorEventTyp: unknown variable 'vendorEventTyp'");
+                "argos/routes.yaml:" + line + ": vendor-argos setVariable vendorEventTyp: unknown variable 'vendorEventTyp'");
     }
 
     @Test
