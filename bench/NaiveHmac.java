@@ -1,3 +1,6 @@
+import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
@@ -7,9 +10,10 @@ import java.util.HexFormat;
 
 /**
  * The HMAC check of the benchmark's naive route (bench/naive.yaml), written as a team would by hand: the hex
- * HMAC-SHA256 of the raw body against the X-Payload-Digest header (Sumsub's scheme), compared in constant time. A
- * plain class with no Camel import; bench/run.sh compiles it and puts it beside the jar, and application.properties
- * binds it as a bean (camel.beans.naiveHmac).
+ * HMAC-SHA256 of the raw body against the X-Payload-Digest header (Sumsub's scheme), compared in constant time. The
+ * header is read from the Vert.x request: the router's platform-http header filter copies no request header into
+ * the message (ingress/ExternalHeaderFilter). bench/run.sh compiles it and puts it beside the jar, and the bench's
+ * application.properties binds it as a bean (camel.beans.naiveHmac).
  */
 public class NaiveHmac {
 
@@ -19,7 +23,9 @@ public class NaiveHmac {
         key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     }
 
-    public boolean valid(byte[] body, String signature) throws GeneralSecurityException {
+    public boolean valid(Exchange exchange) throws GeneralSecurityException {
+        byte[] body = exchange.getIn().getBody(byte[].class);
+        String signature = exchange.getIn() instanceof HttpMessage http ? http.getRequest().getHeader("X-Payload-Digest") : null;
         if (signature == null || body == null) {
             return false;
         }

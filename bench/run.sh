@@ -76,8 +76,8 @@ cat > "$work/routes/bare.yaml" <<'YAML'
 YAML
 cp bench/naive.yaml "$work/routes/naive.yaml"
 # the naive route's HMAC check is a plain class put beside the jar (the router is started with -cp, not -jar)
-javac -d "$work/beans" bench/NaiveHmac.java
-javac -cp "$JAR" -d "$work/sender" bench/FixedRateSender.java
+javac -cp "$JAR" -d "$work/beans" bench/NaiveHmac.java
+javac -nowarn -cp "$JAR" -d "$work/sender" bench/FixedRateSender.java 2>&1 | grep -v "^Note:" || true
 cp config/application.properties "$work/application.properties"
 cat >> "$work/application.properties" <<PROPERTIES
 kyc.notify.targets = bench
