@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -131,8 +130,7 @@ public class FixedRateSender {
                 byte[] body = r.get("body").asText().getBytes(StandardCharsets.UTF_8);
                 StringBuilder head = new StringBuilder("POST ").append(r.get("path").asText()).append(" HTTP/1.1\r\n")
                         .append("Host: 127.0.0.1:").append(port).append("\r\n");
-                for (Iterator<Map.Entry<String, JsonNode>> h = r.get("headers").fields(); h.hasNext(); ) {
-                    Map.Entry<String, JsonNode> header = h.next();
+                for (Map.Entry<String, JsonNode> header : r.get("headers").properties()) {
                     head.append(header.getKey()).append(": ").append(header.getValue().asText()).append("\r\n");
                 }
                 head.append("Content-Length: ").append(body.length).append("\r\n\r\n");

@@ -77,7 +77,7 @@ YAML
 cp bench/naive.yaml "$work/routes/naive.yaml"
 # the naive route's HMAC check is a plain class put beside the jar (the router is started with -cp, not -jar)
 javac -cp "$JAR" -d "$work/beans" bench/NaiveHmac.java
-javac -nowarn -cp "$JAR" -d "$work/sender" bench/FixedRateSender.java 2>&1 | grep -v "^Note:" || true
+javac -cp "$JAR" -d "$work/sender" bench/FixedRateSender.java
 cp config/application.properties "$work/application.properties"
 cat >> "$work/application.properties" <<PROPERTIES
 kyc.notify.targets = bench
@@ -271,8 +271,8 @@ settle 3
 # 3. open loop at half the saturation rate; the router's CPU read once the notifier has delivered what it accepted
 OPEN_RATE=$(awk -v s="$SATURATION" 'BEGIN {printf "%.0f", s / 2}')
 threads_cpu > "$work/open.cpu0"
-read -r open_due open_answered open_ok open_non2xx open_errors open_secs open_rate open_p50 open_p99 open_p999 open_max \
-  <<<"$(java -cp "$JAR:$work/sender" FixedRateSender "$ROUTER_PORT" "$work/open.jsonl" "$OPEN_RATE" "$OPEN_SECONDS" "$CONNECTIONS")"
+java -cp "$JAR:$work/sender" FixedRateSender "$ROUTER_PORT" "$work/open.jsonl" "$OPEN_RATE" "$OPEN_SECONDS" "$CONNECTIONS" > "$work/open.txt"
+read -r open_due open_answered open_ok open_non2xx open_errors open_secs open_rate open_p50 open_p99 open_p999 open_max < "$work/open.txt"
 drain > /dev/null
 threads_cpu > "$work/open.cpu1"
 CPU_open=$(cpu_us "$work/open.cpu0" "$work/open.cpu1" "$open_ok")
