@@ -17,9 +17,13 @@ import java.util.Map;
  * Writes a wrk Lua script that cycles through {@code count} correctly signed webhooks of all five vendors in a
  * realistic mix (Sumsub 35 %, Didit 25 %, Treezor 15 %, Veratad 15 %, Argos 10 %), each a new event (unique
  * vendor ids), built from the vendors' documented examples in vendors/<vendor>/examples and padded to about
- * {@code bodyBytes}. wrk's threads take alternate entries, so no two threads send the same event.
+ * {@code bodyBytes}. wrk's threads take alternate entries, so no two threads send the same event. The script's
+ * {@code init} (appended by bench/run.sh) may set {@code path_override} to send every request to another path.
+ * An output file ending in {@code .jsonl} gets one request per line instead, as JSON
+ * ({@code {"path": ..., "headers": {...}, "body": ...}}, Content-Type included): bench/FixedRateSender.java reads it.
+ * With {@code sumsub} as the mix, every request is a Sumsub webhook (bench/naive.yaml checks Sumsub's HMAC only).
  *
- *   java -cp target/kyc-webhook-router.jar bench/GenerateRequests.java <count> <bodyBytes> <out.lua> [run id]
+ *   java -cp target/kyc-webhook-router.jar bench/GenerateRequests.java <count> <bodyBytes> <out.lua|out.jsonl> [run id] [mix|sumsub]
  *
  * Secrets: the bench-* values bench/run.sh gives the router.
  */
@@ -39,6 +43,7 @@ public class GenerateRequests {
         int size = Integer.parseInt(args[1]);
         Path out = Path.of(args[2]);
         String run = args.length > 3 ? args[3] : Long.toString(System.currentTimeMillis(), 36);
+        boolean sumsubOnly = args.length > 4 && args[4].equals("sumsub");
         Path vendors = Path.of("vendors");
         Map<String, Object> sumsub = read(vendors.resolve("sumsub/examples/applicantReviewed-1.json"));
         Map<String, Object> didit = read(vendors.resolve("didit/examples/approved.json"));
@@ -50,7 +55,7 @@ public class GenerateRequests {
         List<Request> requests = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String id = "bench-" + run + "-" + i;
-            requests.add(switch (MIX[i % MIX.length]) {
+            requests.add(switch (sumsubOnly ? "sumsub" : MIX[i % MIX.length]) {
                 case "sumsub" -> {
                     Map<String, Object> b = copy(sumsub);
                     b.put("applicantId", id);
@@ -95,7 +100,26 @@ public class GenerateRequests {
             });
         }
         try (java.io.Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-            lua(requests, w);
+            if (out.toString().endsWith(".jsonl")) {
+                jsonLines(requests, w);
+            } else {
+                lua(requests, w);
+            }
+        }
+    }
+
+    /** One request per line: path, headers (Content-Type included) and body, as JSON. */
+    static void jsonLines(List<Request> requests, java.io.Writer out) throws java.io.IOException {
+        for (Request r : requests) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Content-Type", "application/json");
+            headers.putAll(r.headers());
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("path", r.path());
+            line.put("headers", headers);
+            line.put("body", r.body());
+            out.write(JSON.writeValueAsString(line));
+            out.write('\n');
         }
     }
 
@@ -131,7 +155,7 @@ public class GenerateRequests {
                   if counter < 0 then counter = tid or 0 end
                   local i = (counter %% n) + 1
                   counter = counter + 2
-                  return wrk.format("POST", paths[i], headers[i], bodies[i])
+                  return wrk.format("POST", path_override or paths[i], headers[i], bodies[i])
                 end
                 """.formatted(requests.size()));
         out.append(lua);

@@ -1,0 +1,237 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * An open-loop load (not a test): sends the pre-signed requests of a .jsonl file (bench/GenerateRequests.java) to a
+ * running router at a constant rate, request i due at start + i / rate whatever happened to the earlier ones, as
+ * vendors send: they do not wait for the router's previous answer. Unlike wrk's closed loop, a slow answer does not
+ * slow the sender down. Each request's latency runs from its INTENDED send time, not from when a connection was free
+ * to send it: a stall of the router shows in the latency of every request due during it (coordinated omission is
+ * not hidden). Plain HTTP/1.1 over several keep-alive sockets, one thread each, taking the next due request in turn;
+ * the requests are formatted before the clock starts.
+ *
+ *   java -cp target/kyc-webhook-router.jar bench/FixedRateSender.java <port> <requests.jsonl> <rate/s> <seconds> [connections]
+ *
+ * Prints one line: "due answered 2xx non2xx errors seconds rate p50 p99 p99.9 max" (latencies in ms; errors: no
+ * answer, counted with the non-2xx). Sends min(rate x seconds, requests in the file) requests.
+ */
+public class FixedRateSender {
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        Path file = Path.of(args[1]);
+        double rate = Double.parseDouble(args[2]);
+        int seconds = Integer.parseInt(args[3]);
+        int connections = args.length > 4 ? Integer.parseInt(args[4]) : 64;
+        List<byte[]> requests = read(file, port, (int) Math.min(Integer.MAX_VALUE, (long) (rate * seconds)));
+        int due = requests.size();
+
+        long[] latency = new long[due];
+        int[] status = new int[due];
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime() + 200_000_000L; // every connection open before the first request is due
+        long[] lastAnswer = new long[connections];
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            int slot = c;
+            Thread t = new Thread(() -> {
+                Connection connection = null;
+                try {
+                    connection = new Connection(port);
+                } catch (IOException e) {
+                    // opened on first use below
+                }
+                for (int i; (i = next.getAndIncrement()) < due; ) {
+                    long intended = start + (long) (i * 1e9 / rate);
+                    for (long wait; (wait = intended - System.nanoTime()) > 0; ) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    try {
+                        if (connection == null) {
+                            connection = new Connection(port);
+                        }
+                        status[i] = connection.exchange(requests.get(i));
+                        if (connection.closed) {
+                            connection = null;
+                        }
+                    } catch (IOException e) {
+                        status[i] = -1;
+                        if (connection != null) {
+                            connection.close();
+                        }
+                        connection = null;
+                    }
+                    long now = System.nanoTime();
+                    latency[i] = now - intended;
+                    lastAnswer[slot] = now;
+                }
+                if (connection != null) {
+                    connection.close();
+                }
+            }, "sender-" + c);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        long end = Arrays.stream(lastAnswer).max().orElse(start);
+        int ok = 0, non2xx = 0, errors = 0;
+        for (int s : status) {
+            if (s >= 200 && s < 300) {
+                ok++;
+            } else if (s > 0) {
+                non2xx++;
+            } else {
+                errors++;
+            }
+        }
+        long[] sorted = latency.clone();
+        Arrays.sort(sorted);
+        double secs = (end - start) / 1e9;
+        System.out.printf(Locale.ROOT, "%d %d %d %d %d %.1f %.0f %.2f %.2f %.2f %.2f%n", due, ok + non2xx, ok, non2xx, errors,
+                secs, (ok + non2xx) / secs, ms(sorted, 0.50), ms(sorted, 0.99), ms(sorted, 0.999), ms(sorted, 1.0));
+    }
+
+    static double ms(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int i = Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(q * sorted.length) - 1));
+        return sorted[i] / 1e6;
+    }
+
+    /** The first {@code limit} requests of the file, each formatted as the bytes of an HTTP/1.1 request. */
+    static List<byte[]> read(Path file, int port, int limit) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<byte[]> requests = new ArrayList<>();
+        try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line; requests.size() < limit && (line = lines.readLine()) != null; ) {
+                JsonNode r = json.readTree(line);
+                byte[] body = r.get("body").asText().getBytes(StandardCharsets.UTF_8);
+                StringBuilder head = new StringBuilder("POST ").append(r.get("path").asText()).append(" HTTP/1.1\r\n")
+                        .append("Host: 127.0.0.1:").append(port).append("\r\n");
+                for (Map.Entry<String, JsonNode> header : r.get("headers").properties()) {
+                    head.append(header.getKey()).append(": ").append(header.getValue().asText()).append("\r\n");
+                }
+                head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream(head.length() + body.length);
+                bytes.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+                bytes.write(body);
+                requests.add(bytes.toByteArray());
+            }
+        }
+        return requests;
+    }
+
+    /** One keep-alive HTTP/1.1 connection: writes a request, reads its answer (Content-Length or chunked). */
+    static final class Connection {
+        final Socket socket;
+        final OutputStream out;
+        final InputStream in;
+        boolean closed;
+
+        Connection(int port) throws IOException {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(30_000);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            out = socket.getOutputStream();
+            in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        }
+
+        int exchange(byte[] request) throws IOException {
+            out.write(request);
+            out.flush();
+            String statusLine = line();
+            String[] parts = statusLine.split(" ", 3);
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+                throw new IOException("not an HTTP answer: " + statusLine);
+            }
+            int status = Integer.parseInt(parts[1]);
+            long length = -1;
+            boolean chunked = false;
+            for (String header; !(header = line()).isEmpty(); ) {
+                int colon = header.indexOf(':');
+                if (colon < 0) {
+                    continue;
+                }
+                String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                String value = header.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+                switch (name) {
+                    case "content-length" -> length = Long.parseLong(value);
+                    case "transfer-encoding" -> chunked = value.contains("chunked");
+                    case "connection" -> closed |= value.contains("close");
+                    default -> { }
+                }
+            }
+            if (chunked) {
+                for (long size; (size = Long.parseLong(line().split(";")[0].trim(), 16)) > 0; ) {
+                    skip(size);
+                    line();
+                }
+                while (!line().isEmpty()) { } // trailers
+            } else if (length > 0) {
+                skip(length);
+            }
+            if (closed) {
+                close();
+            }
+            return status;
+        }
+
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int b; (b = in.read()) != '\n'; ) {
+                if (b < 0) {
+                    throw new IOException("connection closed by the router");
+                }
+                if (b != '\r') {
+                    line.append((char) b);
+                }
+            }
+            return line.toString();
+        }
+
+        private void skip(long n) throws IOException {
+            for (long left = n; left > 0; ) {
+                long skipped = in.skip(left);
+                if (skipped <= 0) {
+                    if (in.read() < 0) {
+                        throw new IOException("connection closed by the router");
+                    }
+                    skipped = 1;
+                }
+                left -= skipped;
+            }
+        }
+
+        void close() {
+            closed = true;
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+}
