@@ -240,6 +240,7 @@ warm_up() { # name counter script url [wrk script arguments] -> WARMUP_CURVE, $w
   count=$($counter); WARMUP_CURVE=""
   while kill -0 "$pid" 2>/dev/null; do
     sleep 10; secs=$(( secs + 10 ))
+    kill -0 "$pid" 2>/dev/null || break # stopped at BENCH_WARMUP_SECONDS within this window: not a full window
     c=$($counter); now=$(( (c - count) / 10 )); count=$c
     WARMUP_CURVE="$WARMUP_CURVE $now"
     if [ "$secs" -ge "$WARMUP_MIN" ] && awk -v a="$prev" -v b="$now" 'BEGIN {exit !(a > 0 && b < a * 1.05 && b > a * 0.95)}'; then
