@@ -127,8 +127,20 @@ class HostileInputTest {
                             try {
                                 r = router.post("/webhooks/" + vendor.name(), attempt.body, attempt.headers);
                             } catch (java.io.IOException e) {
-                                problems.add(vendor.name() + " #" + i + " (" + attempt.what + "): no answer: " + e);
-                                continue;
+                                // A delivery refused before its body is read (no credential, too large) is answered and
+                                // closed while the client may still be sending; on rare timings the client's own write
+                                // fails first and it never reads the answer. The same request again must get it.
+                                if (!attempt.authentic || attempt.what.startsWith("oversized")) {
+                                    try {
+                                        r = router.post("/webhooks/" + vendor.name(), attempt.body, attempt.headers);
+                                    } catch (java.io.IOException again) {
+                                        problems.add(vendor.name() + " #" + i + " (" + attempt.what + "): no answer, twice: " + again);
+                                        continue;
+                                    }
+                                } else {
+                                    problems.add(vendor.name() + " #" + i + " (" + attempt.what + "): no answer: " + e);
+                                    continue;
+                                }
                             }
                             statuses.computeIfAbsent(r.statusCode(), s -> new AtomicLong()).incrementAndGet();
                             if (!ALLOWED.contains(r.statusCode())) {
