@@ -34,11 +34,10 @@ import io.kycrouter.observe.RouterMetrics;
 import io.kycrouter.notify.Outbox;
 import io.kycrouter.notify.OutboxClaims;
 import io.kycrouter.notify.OutboxDepth;
-import io.kycrouter.notify.OutboxEnqueue;
 import io.kycrouter.notify.OutboxOutcomes;
 import io.kycrouter.notify.TargetSwitch;
 import io.kycrouter.notify.OutboxDispatcher;
-import io.kycrouter.notify.OutboxHandoff;
+import io.kycrouter.notify.TargetCursors;
 import io.kycrouter.notify.TargetRoutes;
 import io.kycrouter.notify.TargetDefinition;
 import io.kycrouter.notify.Targets;
@@ -115,24 +114,23 @@ public class RouterConfiguration implements CamelConfiguration {
         int maxBatch = (int) kyc.number("db.group-commit.max-batch", 64);
         Duration commitWait = Duration.ofMillis(kyc.number("db.group-commit.wait-ms", 10_000));
         Inbox inbox = new Inbox(dataSource);
-        // outbox rows claimed as they are written and handed to the dispatcher in memory (kyc.notify.handoff-capacity)
-        OutboxHandoff handoff = new OutboxHandoff(Duration.ofMillis(kyc.number("notify.claim-lease-ms", 60_000)),
-                (int) kyc.number("notify.handoff-capacity", 2_000));
-        EventStore events = new EventStore(dataSource, clock, new ObjectMapper(), new OutboxEnqueue(targets, handoff, clock),
-                maxBatch, commitWait);
+        EventStore events = new EventStore(dataSource, clock, new ObjectMapper(), maxBatch, commitWait);
         onStop(context, events::close);
         int recoveryMaxAttempts = (int) kyc.number("inbox.recovery-max-attempts", 20);
         TargetSwitch targetSwitch = new TargetSwitch(dataSource, clock);
         OutboxClaims claims = new OutboxClaims(dataSource, clock, recoveryMaxAttempts);
         OutboxOutcomes outcomes = new OutboxOutcomes(dataSource, clock, maxBatch, commitWait);
         onStop(context, outcomes::close);
-        Outbox outbox = new Outbox(dataSource, clock, targetSwitch);
 
         int workers = Math.max(1, targets.all().size());
         ExecutorService notifyPool = context.getExecutorServiceManager().newThreadPool(this, "kyc-notify", workers, workers);
-        OutboxDispatcher dispatcher = new OutboxDispatcher(context, targets, claims, outcomes, targetSwitch, handoff,
-                notifyPool, metrics, clock);
-        OutboxDepth outboxDepth = new OutboxDepth(dataSource, clock);
+        // each target reads the event log from its cursor; a new target starts at the log's head, before any delivery
+        TargetCursors cursors = new TargetCursors(dataSource, clock);
+        cursors.create(targets.all().stream().map(TargetDefinition::name).toList());
+        Outbox outbox = new Outbox(dataSource, clock, targetSwitch, cursors);
+        OutboxDispatcher dispatcher = new OutboxDispatcher(context, targets, cursors, claims, outcomes, targetSwitch,
+                Duration.ofMillis(kyc.number("notify.claim-lease-ms", 60_000)), notifyPool, metrics, clock);
+        OutboxDepth outboxDepth = new OutboxDepth(dataSource, clock, cursors);
         metrics.outboxGauges(targets, outboxDepth);
         onStop(context, dispatcher::release); // added after the pool: stopped before it, while the database is open
 

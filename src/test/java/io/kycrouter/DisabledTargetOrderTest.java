@@ -30,8 +30,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A receiver's 410 Gone switches its target off. The delivery that received it is about the target, not about
- * its event: it waits, pending, with the target, and once an operator enables the target every verification's
- * events arrive in the order they were received, the 410'd one first, each once, and none is dead.
+ * its event: it waits, pending, with the target, the events that follow wait in the log behind the target's cursor,
+ * and once an operator enables the target every verification's events arrive in the order they were received, the
+ * 410'd one first, each once, and none is dead.
  */
 class DisabledTargetOrderTest {
 
@@ -59,7 +60,8 @@ class DisabledTargetOrderTest {
                 send(router, "gone-a", 2);
                 send(router, "gone-b", 0); // another verification, all of it while the target is off
                 send(router, "gone-b", 1);
-                await("five deliveries written").atMost(PATIENCE).until(() -> count(router, "select count(*) from outbox") == 5);
+                await("five events stored").atMost(PATIENCE).until(() -> count(router, "select count(*) from canonical_event") == 5);
+                assertThat(count(router, "select count(*) from outbox")).as("the later events wait in the log").isEqualTo(1);
 
                 // what the operator sees while the target is off (asserted below, after the order)
                 JsonNode pending = json(router.get("/api/deliveries?state=pending&target=crm")).get("deliveries");
@@ -80,15 +82,15 @@ class DisabledTargetOrderTest {
                 assertThat(received.get("gone-a")).as("gone-a: the 410'd event first, then the later ones, each once")
                         .containsExactlyElementsOf(EVENTS);
                 assertThat(received.get("gone-b")).as("gone-b").containsExactlyElementsOf(EVENTS.subList(0, 2));
-                await("every row recorded delivered").atMost(PATIENCE)
-                        .until(() -> count(router, "select count(*) from outbox where state = 'delivered'") == 5);
+                await("every delivery done").atMost(PATIENCE).until(() -> router.caughtUp("crm"));
+                assertThat(count(router, "select count(*) from outbox where state <> 'delivered'")).isZero();
                 assertThat(count(router, "select count(*) from outbox where attempts <> 1"))
                         .as("the 410 spent no attempt: each row's one attempt is its 2xx").isZero();
                 assertThat(receiver.requests()).extracting(TestReceiver.Request::answered).containsExactly(410, 200, 200, 200, 200, 200);
 
                 assertThat(dead).as("no dead letter while the target was off").isEmpty();
-                assertThat(pending).hasSize(5);
-                JsonNode first = pending.get(pending.size() - 1); // newest first
+                assertThat(pending).as("the 410'd delivery; the others are events of the log, counted by the gauge").hasSize(1);
+                JsonNode first = pending.get(0);
                 assertThat(first.get("verificationId").asText()).isEqualTo("gone-a");
                 assertThat(first.get("state").asText()).isEqualTo("pending");
                 assertThat(first.get("attempts").asInt()).isZero();
@@ -103,10 +105,11 @@ class DisabledTargetOrderTest {
     }
 
     /**
-     * Rows already claimed and in flight when the 410 arrives: seven verifications' first events are sent at once
-     * (concurrency 8); the receiver holds them all, answers 410 to one, then, once the target is off, 200 or 410
-     * to the others. A 2xx is recorded; a 410 waits with the target like the first one. Once the target is enabled
-     * again, every verification gets its three events in order, each once.
+     * Deliveries in flight when the 410 arrives: a probe's 410 switches the target off, seven verifications' events
+     * are stored meanwhile, and once the target is enabled the first event of each is sent at once from the cursor
+     * (concurrency 8); the receiver holds them all, answers 410 to one, then, once the target is off, 200 or 410 to the
+     * others. A 2xx is done; a 410 waits with the target like the first one. Once the target is enabled again, every
+     * verification gets its three events in order, each once.
      */
     @ParameterizedTest(name = "the others in flight answered {0}")
     @ValueSource(ints = {200, 410})
@@ -117,9 +120,12 @@ class DisabledTargetOrderTest {
             AtomicInteger arrivals = new AtomicInteger();
             CountDownLatch allInFlight = new CountDownLatch(verifications);
             CountDownLatch targetOff = new CountDownLatch(1);
-            receiver.answer(() -> {
+            receiver.answerByBody(body -> {
                 if (!wave.get()) {
                     return 410; // before the wave: the receiver is gone
+                }
+                if (body.contains("\"probe\"")) {
+                    return 200; // the probe's 410'd delivery, sent again once the target is enabled
                 }
                 int n = arrivals.incrementAndGet();
                 if (n > verifications) {
@@ -138,29 +144,27 @@ class DisabledTargetOrderTest {
             // the held requests must not time out (a retry would be a second attempt): longer than both holds
             s.put("kyc.notify.target.crm.read-timeout-ms", "45000");
             try (RunningRouter router = RunningRouter.start(s)) {
-                send(router, "wave-0", 0);
-                await("the target disabled by the first 410").atMost(PATIENCE).until(() -> disabled(router));
-                for (int i = 1; i < EVENTS.size(); i++) {
-                    send(router, "wave-0", i);
-                }
-                for (int v = 1; v < verifications; v++) {
-                    for (int i = 0; i < EVENTS.size(); i++) {
+                send(router, "probe", 0);
+                await("the target disabled by the probe's 410").atMost(PATIENCE).until(() -> disabled(router));
+                for (int i = 0; i < EVENTS.size(); i++) { // received in turns: each verification's first, then second...
+                    for (int v = 0; v < verifications; v++) {
                         send(router, "wave-" + v, i);
                     }
                 }
-                int rows = verifications * EVENTS.size();
-                await("every row waiting, unclaimed, while the target is off").atMost(PATIENCE)
-                        .until(() -> count(router, "select count(*) from outbox where state <> 'delivered' and claimed_by is null")
-                                == rows);
+                int events = 1 + verifications * EVENTS.size();
+                await("every event stored, waiting in the log while the target is off").atMost(PATIENCE)
+                        .until(() -> count(router, "select count(*) from canonical_event") == events);
+                assertThat(count(router, "select count(*) from outbox")).as("the probe's 410'd delivery").isEqualTo(1);
 
                 wave.set(true);
-                enable(router); // one claim takes each verification's first row: all seven are sent at once
+                enable(router); // the cursor's batch ends before a second event of a verification: all seven at once
                 await("the target disabled again by the wave's 410").atMost(PATIENCE)
                         .until(() -> arrivals.get() >= 1 && disabled(router));
                 targetOff.countDown();
-                await("the wave's other answers recorded").atMost(PATIENCE)
-                        .until(() -> arrivals.get() >= verifications
-                                && count(router, "select count(*) from outbox where claimed_by is not null") == 0);
+                long gone = othersAnswer == 410 ? verifications : 1;
+                await("the wave's answers recorded").atMost(PATIENCE)
+                        .until(() -> arrivals.get() >= verifications && count(router, "select count(*) from outbox"
+                                + " where verification_id like 'wave-%' and last_status = 410") == gone);
 
                 enable(router);
                 await("each verification's last event").atMost(PATIENCE).until(() -> {
@@ -172,10 +176,11 @@ class DisabledTargetOrderTest {
                     return true;
                 });
                 Map<String, List<String>> received = delivered(receiver);
+                assertThat(received.remove("probe")).containsExactly(EVENTS.get(0));
                 assertThat(received).hasSize(verifications);
                 received.forEach((verification, got) -> assertThat(got).as(verification).containsExactlyElementsOf(EVENTS));
-                await("every row recorded delivered").atMost(PATIENCE)
-                        .until(() -> count(router, "select count(*) from outbox where state = 'delivered'") == rows);
+                await("every delivery done").atMost(PATIENCE).until(() -> router.caughtUp("crm"));
+                assertThat(count(router, "select count(*) from outbox where state <> 'delivered'")).isZero();
                 assertThat(count(router, "select count(*) from outbox where attempts <> 1"))
                         .as("no 410 spent an attempt: each row's one attempt is its 2xx").isZero();
                 assertThat(receiver.requests().stream().filter(r -> r.answered() == 410).count())
@@ -208,13 +213,16 @@ class DisabledTargetOrderTest {
                 long id = ((Number) router.rows("select id from outbox where last_status = 410").get(0).get("id")).longValue();
                 assertThat(router.request("POST", "/api/deliveries/" + id + "/replay", RunningRouter.OPERATOR_TOKEN).statusCode())
                         .as("a pending delivery needs no replay").isEqualTo(404);
-                assertThat(count(router, "select count(*) from outbox where state = 'pending'")).isEqualTo(2);
+                assertThat(count(router, "select count(*) from outbox where state = 'pending'")).isEqualTo(1);
+                assertThat(count(router, "select count(*) from canonical_event")).as("the second waits in the log").isEqualTo(2);
 
                 enable(router);
                 await("both events").atMost(PATIENCE).until(() -> lastDelivered(receiver, "replay-a", 2));
                 assertThat(delivered(receiver).get("replay-a")).containsExactlyElementsOf(EVENTS.subList(0, 2));
-                await("both recorded delivered").atMost(PATIENCE)
-                        .until(() -> count(router, "select count(*) from outbox where state = 'delivered'") == 2);
+                // the second waited in the log behind the first (then, if the first was still pending when the cursor
+                // reached it, as a row of its own behind it)
+                await("both done").atMost(PATIENCE).until(() -> router.caughtUp("crm"));
+                assertThat(count(router, "select count(*) from outbox where state <> 'delivered'")).isZero();
             }
         }
     }

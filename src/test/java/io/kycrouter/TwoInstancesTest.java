@@ -124,7 +124,11 @@ class TwoInstancesTest {
             assertThat(fresh).isEqualTo(events);
             assertThat(count("select count(*) from inbox where event_key like 'two-%'")).isEqualTo(events);
             await("all notifications delivered").atMost(RunningRouter.WAIT)
-                    .until(() -> count("select count(*) from outbox where state = 'delivered'") == events);
+                    .until(() -> receiver.successes() == events && deliveredLines() == events);
+            await("the cursor past every event").atMost(RunningRouter.WAIT)
+                    .until(() -> count("select count(*) from notify_cursor where target = 'crm'"
+                            + " and position >= (select max(seq) from canonical_event)") == 1);
+            assertThat(count("select count(*) from outbox")).as("a delivered event leaves no row").isZero();
             assertThat(count("select count(*) from canonical_event")).isEqualTo(events);
             Map<String, Long> perEvent = new HashMap<>();
             for (TestReceiver.Request r : receiver.requests()) {
@@ -132,30 +136,36 @@ class TwoInstancesTest {
             }
             assertThat(perEvent).hasSize(events);
             assertThat(perEvent.values()).allMatch(n -> n == 1);
-            // the two instances' logs together show each event sent once: neither sent what the other had claimed
-            assertThat(occurrences(a.log(), "outcome=delivered") + occurrences(b.log(), "outcome=delivered")).isEqualTo(events);
+            // the two instances' logs together show each event sent once: one instance at a time reads the target's log
+            assertThat(deliveredLines()).isEqualTo(events);
         } finally {
             pool.shutdownNow();
         }
     }
 
+    long deliveredLines() throws Exception {
+        return occurrences(a.log(), "outcome=delivered") + occurrences(b.log(), "outcome=delivered");
+    }
+
     @Test
-    void aKilledInstancesClaimIsTakenOverAfterItsLease() throws Exception {
+    void aKilledInstancesCursorIsTakenOverAfterItsLease() throws Exception {
         startInstances(SHORT_LEASE); // the survivor waits out the lease: the production minute would outlast the test's waits
         receiver.block();
         byte[] body = didit("kill-1", "Declined", 1_727_681_999L);
         assertThat(a.post("/webhooks/didit", body, Signer.diditRaw(body)).statusCode()).isEqualTo(200);
-        await("a delivery in flight").atMost(RunningRouter.WAIT).until(() -> !receiver.pendingRequests().isEmpty() || hasClaim());
-        await("the delivery claimed").atMost(RunningRouter.WAIT).until(this::hasClaim);
+        await("a delivery in flight").atMost(RunningRouter.WAIT).until(() -> !receiver.pendingRequests().isEmpty());
+        await("the target's cursor held").atMost(RunningRouter.WAIT).until(this::hasClaim);
         String holder = claimHolder();
         RouterProcess victim = holder.equals(a.outboxInstance()) ? a : b;
         RouterProcess survivor = victim == a ? b : a;
         victim.kill();
         receiver.release(); // the dead instance's request is answered into a closed connection
+        // the victim never moved the cursor past the event: the survivor sends it again once the lease has lapsed
         await("the survivor delivers once the lease has lapsed").atMost(RunningRouter.WAIT)
-                .until(() -> count("select count(*) from outbox where state = 'delivered'") == 1);
-        // the row is marked delivered just before the line is logged: wait for the line
-        await("the survivor's delivery logged").atMost(RunningRouter.WAIT).until(() -> survivor.log().contains("outcome=delivered"));
+                .until(() -> survivor.log().contains("outcome=delivered"));
+        await("the survivor holds the cursor, past the event").atMost(RunningRouter.WAIT)
+                .until(() -> survivor.outboxInstance().equals(claimHolder())
+                        && count("select count(*) from notify_cursor where position >= (select max(seq) from canonical_event)") == 1);
         if (victim == a) {
             a = null;
         } else {
@@ -164,7 +174,7 @@ class TwoInstancesTest {
     }
 
     @Test
-    void aSendThatOutlivesTheLeaseKeepsItsClaimAndIsNotSentByTheOtherInstance() throws Exception {
+    void aSendThatOutlivesTheLeaseKeepsItsCursorAndIsNotSentByTheOtherInstance() throws Exception {
         startInstances(SHORT_LEASE);
         Duration lease = Duration.ofMillis(3000);
         receiver.block(); // the receiver holds the request far longer than the lease
@@ -173,17 +183,18 @@ class TwoInstancesTest {
         await("the first attempt in flight").atMost(RunningRouter.WAIT).until(() -> inFlight() == 1);
         String holder = claimHolder();
         Instant firstUntil = claimedUntil();
-        // the claim is still held, renewed, a second after the lease it was taken with ran out (the other instance
-        // polls every 50 ms); or, as before the renewal, the other instance sent the event a second time
-        await("the claim renewed past its first lease, or a second attempt").atMost(RunningRouter.WAIT)
+        // the cursor is still held, renewed, a second after the lease it was taken with ran out (the other instance
+        // polls every 50 ms); or, without the renewal, the other instance sent the event a second time
+        await("the cursor's lease renewed past its first lease, or a second attempt").atMost(RunningRouter.WAIT)
                 .until(() -> inFlight() > 1 || renewedPast(firstUntil.plus(lease).plusSeconds(1)));
         assertThat(inFlight()).as("attempts in flight at the receiver").isEqualTo(1);
         assertThat(claimHolder()).isEqualTo(holder);
         receiver.release();
-        await("the slow attempt recorded delivered").atMost(RunningRouter.WAIT)
-                .until(() -> count("select count(*) from outbox where state = 'delivered'") == 1);
+        await("the slow attempt delivered and the cursor moved past it").atMost(RunningRouter.WAIT)
+                .until(() -> deliveredLines() == 1
+                        && count("select count(*) from notify_cursor where position >= (select max(seq) from canonical_event)") == 1);
         assertThat(receiver.requests()).hasSize(1);
-        assertThat(occurrences(a.log(), "outcome=delivered") + occurrences(b.log(), "outcome=delivered")).isEqualTo(1);
+        assertThat(deliveredLines()).isEqualTo(1);
     }
 
     int inFlight() {
@@ -198,19 +209,20 @@ class TwoInstancesTest {
 
     Instant claimedUntil() throws Exception {
         try (Connection c = db.connect();
-             PreparedStatement s = c.prepareStatement("select claimed_until from outbox where claimed_by is not null");
+             PreparedStatement s = c.prepareStatement("select lease_until from notify_cursor where owner is not null");
              ResultSet rs = s.executeQuery()) {
             return rs.next() ? rs.getObject(1, OffsetDateTime.class).toInstant() : null;
         }
     }
 
+    /** Whether an instance holds the target's cursor in the event log. */
     boolean hasClaim() throws Exception {
-        return count("select count(*) from outbox where claimed_by is not null") == 1;
+        return count("select count(*) from notify_cursor where owner is not null") == 1;
     }
 
     String claimHolder() throws Exception {
         try (Connection c = db.connect();
-             PreparedStatement s = c.prepareStatement("select claimed_by from outbox where claimed_by is not null");
+             PreparedStatement s = c.prepareStatement("select owner from notify_cursor where owner is not null");
              ResultSet rs = s.executeQuery()) {
             rs.next();
             return rs.getString(1);
@@ -260,9 +272,10 @@ class TwoInstancesTest {
         }
         assertThat(count("select count(*) from verification_state where verification_id like 'two-remap-%' and status = 'APPROVED'"))
                 .isEqualTo(deliveries);
-        await("each new event notified once").atMost(RunningRouter.WAIT)
-                .until(() -> count("select count(*) from outbox where state = 'delivered' and verification_id like 'two-remap-%'")
-                        == deliveries);
-        assertThat(count("select count(*) from outbox where verification_id like 'two-remap-%'")).isEqualTo(deliveries);
+        await("each new event notified").atMost(RunningRouter.WAIT).until(() -> receiver.successes() == deliveries);
+        await("nothing sent twice").during(Duration.ofSeconds(1)).atMost(RunningRouter.WAIT)
+                .until(() -> receiver.requests().size() == deliveries);
+        assertThat(receiver.requests().stream().map(r -> r.header("webhook-id")).distinct()).hasSize(deliveries);
+        assertThat(count("select count(*) from outbox")).isZero();
     }
 }

@@ -31,7 +31,7 @@ public final class ConfigKeys {
             "retention.inbox-body-days", "retention.period-ms", "retention.batch-size", "retention.pause-ms",
             "canonical.external-user-id", "canonical.external-user-id-pepper",
             "api.operator-token",
-            "notify.targets", "notify.poll-period-ms", "notify.claim-lease-ms", "notify.handoff-capacity",
+            "notify.targets", "notify.poll-period-ms", "notify.claim-lease-ms",
             // the operator console (issue 16)
             "console.allowed-origins", "console.max-sessions", "console.refusals-kept", "console.secure-cookie",
             "console.session-idle-seconds", "console.session-max-seconds");

@@ -24,11 +24,13 @@ public final class Outbox {
     private final DataSource dataSource;
     private final Clock clock;
     private final TargetSwitch targets;
+    private final TargetCursors cursors;
 
-    public Outbox(DataSource dataSource, Clock clock, TargetSwitch targets) {
+    public Outbox(DataSource dataSource, Clock clock, TargetSwitch targets, TargetCursors cursors) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.targets = targets;
+        this.cursors = cursors;
     }
 
     /** Enables a target a receiver had switched off (410); returns whether it was disabled. */
@@ -73,14 +75,16 @@ public final class Outbox {
     }
 
     /**
-     * Enqueues, for a target, every canonical event since {@code since} that never had a delivery to it (a target
-     * added later, or a filter widened), provided the target's filter accepts it and no remap superseded it; returns
-     * how many.
+     * Enqueues, for a target, every canonical event since {@code since} that came before the target existed (at or
+     * below the position its cursor started at) and never had a delivery to it, provided the target's filter accepts
+     * it and no remap superseded it; returns how many. The events after that position are the cursor's: each was
+     * delivered, or has its row (a dead one is replayed by {@link #replayDead}).
      */
     public int backfill(TargetDefinition target, Instant since, java.util.function.Predicate<String> acceptsPayload) {
+        long first = cursors.firstPosition(target.name());
         String select = "select c.event_id, c.inbox_id, c.vendor, c.verification_id, c.payload from canonical_event c"
                 // an event replaced by a remap is not sent late: its replacement had its own notifications
-                + " where c.received_at >= ? and c.superseded_by is null"
+                + " where c.received_at >= ? and c.seq <= ? and c.superseded_by is null"
                 + " and not exists (select 1 from outbox o where o.event_id = c.event_id and o.target = ?)"
                 + " order by c.inbox_id";
         int added = 0;
@@ -89,7 +93,8 @@ public final class Outbox {
              PreparedStatement insert = c.prepareStatement("insert into outbox (event_id, event_seq, target, vendor,"
                      + " verification_id, state, created_at, next_attempt_at) values (?,?,?,?,?,'pending',?,?)")) {
             s.setObject(1, utc(since));
-            s.setString(2, target.name());
+            s.setLong(2, first);
+            s.setString(3, target.name());
             Instant now = clock.instant();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {

@@ -12,17 +12,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.kycrouter.notify.OutboxSql.inTransaction;
 import static io.kycrouter.store.Inbox.utc;
 
 /**
- * Claims on outbox rows: taking due rows of a target (safely across instances), admitting rows claimed as they
- * were written, renewing the claims of attempts in flight, and giving claims back.
+ * Claims on outbox rows: taking due rows of a target (safely across instances), renewing the claims of attempts in
+ * flight, and giving claims back; and what an ordered target's cursor must know before it sends an event (an earlier
+ * delivery still pending for its verification, or still to be mapped).
  */
 public final class OutboxClaims {
 
@@ -43,8 +45,8 @@ public final class OutboxClaims {
     /**
      * Claims up to {@code limit} due rows of one target for {@code lease}: a row is due when pending, its next
      * attempt time has come and no live claim holds it. With {@code ordered}, a row waits while an earlier event
-     * of the same verification is still pending for this target, and while an earlier delivery of the same vendor
-     * is still to be mapped (event_seq is the inbox id: the order deliveries were received in). Each claim is a conditional update, so two
+     * of the same verification is still pending for this target or not yet passed by its cursor, and while an earlier
+     * delivery of the same vendor is still to be mapped (event_seq is the inbox id: the order deliveries were received in). Each claim is a conditional update, so two
      * instances never hold the same row; a crashed instance's claims lapse when the lease ends.
      */
     public List<OutboxRow> claim(TargetDefinition target, String instance, Duration lease, int limit) {
@@ -70,6 +72,11 @@ public final class OutboxClaims {
                     // planned (on stale statistics) as a re-read of the target's whole backlog for each candidate
                     + (target.ordered() ? " and (select min(p.event_seq) from outbox p where p.target = o.target and p.vendor = o.vendor"
                     + " and p.verification_id = o.verification_id and p.state = 'pending') = o.event_seq" : "")
+                    // ordered: nor may it overtake an earlier delivery of its verification whose event the target's
+                    // cursor has not passed yet (mapped late by the inbox recovery, it sits in the log after later ones)
+                    + (target.ordered() ? " and not exists (select 1 from canonical_event e where e.vendor = o.vendor"
+                    + " and e.verification_id = o.verification_id and e.inbox_id < o.event_seq"
+                    + " and e.seq > (select n.position from notify_cursor n where n.target = o.target))" : "")
                     + " and not (o.vendor = ? and o.event_seq > ?)".repeat(unmapped.size())
                     + " order by o.target, o.state, o.event_seq fetch first " + limit + " rows only";
             try (PreparedStatement s = c.prepareStatement(sql)) {
@@ -112,58 +119,37 @@ public final class OutboxClaims {
     }
 
     /**
-     * Of rows {@code instance} claimed when it wrote them (see {@link OutboxHandoff}), those that may be sent now,
-     * in the order given. The others are given back (their claim cleared) for the claim query to take in turn:
-     * all of them while the target is disabled; for an ordered target, a row behind an earlier delivery of its
-     * vendor still to be mapped, or behind an earlier pending row of its verification that is not ahead of it in
-     * this batch. The same tests as {@link #claim}, read in the same order (the inbox before the outbox, so that
-     * a recovery committing in between is seen in one or the other), without the claim's join and commit.
+     * Of the events a target's cursor passes, the verifications that still have a delivery pending for the target (an
+     * ordered target's later event waits behind it). One count of the target's pending rows first: usually none.
      */
-    public List<OutboxRow> admit(TargetDefinition target, String instance, List<OutboxRow> rows) {
-        if (rows.isEmpty()) {
-            return rows;
-        }
-        List<OutboxRow> admitted = new ArrayList<>(rows.size());
-        List<OutboxRow> back = new ArrayList<>();
+    Set<String> verificationsPending(String target, List<TargetCursors.LogEvent> events) {
+        Set<String> pending = new HashSet<>();
         try (Connection c = dataSource.getConnection()) {
-            if (TargetSwitch.disabled(c, target.name())) {
-                back.addAll(rows);
-            } else if (!target.ordered()) {
-                admitted.addAll(rows);
-            } else {
-                Map<String, Long> unmapped = firstUnmapped(c);
-                List<OutboxRow> mappable = new ArrayList<>(rows.size());
-                for (OutboxRow row : rows) {
-                    Long first = unmapped.get(row.vendor());
-                    (first != null && row.eventSeq() > first ? back : mappable).add(row);
-                }
-                try (PreparedStatement s = c.prepareStatement("select id from outbox where target = ? and vendor = ?"
-                        + " and verification_id = ? and state = 'pending' order by event_seq fetch first ? rows only")) {
-                    for (List<OutboxRow> verification : OutboxRow.byVerification(mappable).values()) {
-                        verification.sort(Comparator.comparingLong(OutboxRow::eventSeq));
-                        OutboxRow head = verification.get(0);
-                        s.setString(1, target.name());
-                        s.setString(2, head.vendor());
-                        s.setString(3, head.verificationId());
-                        s.setInt(4, verification.size());
-                        int i = 0;
-                        try (ResultSet rs = s.executeQuery()) {
-                            while (rs.next() && i < verification.size() && rs.getLong(1) == verification.get(i).id()) {
-                                i++;
-                            }
-                        }
-                        admitted.addAll(verification.subList(0, i)); // the verification's earliest pending rows, in order
-                        back.addAll(verification.subList(i, verification.size()));
+            try (PreparedStatement s = c.prepareStatement("select count(*) from outbox where target = ? and state = 'pending'")) {
+                s.setString(1, target);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (rs.next() && rs.getLong(1) == 0) {
+                        return pending;
                     }
                 }
             }
-            if (!back.isEmpty()) {
-                giveBack(c, instance, back);
+            try (PreparedStatement s = c.prepareStatement("select 1 from outbox where target = ? and vendor = ?"
+                    + " and verification_id = ? and state = 'pending' fetch first 1 rows only")) {
+                for (TargetCursors.LogEvent e : events) {
+                    s.setString(1, target);
+                    s.setString(2, e.vendor());
+                    s.setString(3, e.verificationId());
+                    try (ResultSet rs = s.executeQuery()) {
+                        if (rs.next()) {
+                            pending.add(e.verificationKey());
+                        }
+                    }
+                }
             }
         } catch (SQLException e) {
-            throw new StoreUnavailable("outbox admission failed: " + e.getMessage(), e);
+            throw new StoreUnavailable("outbox read failed: " + e.getMessage(), e);
         }
-        return admitted;
+        return pending;
     }
 
     /**
@@ -207,6 +193,14 @@ public final class OutboxClaims {
     }
 
     /** Per vendor, the lowest inbox id still to be mapped by the inbox recovery (usually none). */
+    Map<String, Long> firstUnmapped() {
+        try (Connection c = dataSource.getConnection()) {
+            return firstUnmapped(c);
+        } catch (SQLException e) {
+            throw new StoreUnavailable("inbox read failed: " + e.getMessage(), e);
+        }
+    }
+
     private Map<String, Long> firstUnmapped(Connection c) throws SQLException {
         Map<String, Long> first = new LinkedHashMap<>();
         try (PreparedStatement s = c.prepareStatement("select vendor, min(id) from inbox where processed_at is null"

@@ -21,15 +21,18 @@ public final class OutboxDepth {
 
     private final DataSource dataSource;
     private final Clock clock;
+    private final TargetCursors cursors;
 
-    public OutboxDepth(DataSource dataSource, Clock clock) {
+    public OutboxDepth(DataSource dataSource, Clock clock, TargetCursors cursors) {
         this.dataSource = dataSource;
         this.clock = clock;
+        this.cursors = cursors;
     }
 
     /**
-     * Per target: pending rows, age of the oldest pending one (ms), and dead rows (for metrics). One range of
-     * ix_outbox_claim per target and state: the delivered rows, most of the table, are not read.
+     * Per target: deliveries waiting (the events of the log after its cursor, and its pending rows), the age of the
+     * oldest of them (ms), and dead rows (for metrics). One range of the log and one of ix_outbox_claim per target and
+     * state: the delivered rows are not read.
      */
     public Map<String, long[]> depth(List<String> targets) {
         Map<String, long[]> depth = new LinkedHashMap<>();
@@ -42,8 +45,13 @@ public final class OutboxDepth {
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     values[0] = rs.getLong(1);
-                    OffsetDateTime oldest = rs.getObject(2, OffsetDateTime.class);
-                    values[1] = oldest == null ? 0 : Math.max(0, Duration.between(oldest.toInstant(), clock.instant()).toMillis());
+                    OffsetDateTime oldestRow = rs.getObject(2, OffsetDateTime.class);
+                    TargetCursors.Backlog backlog = cursors.backlog(c, target);
+                    values[0] += backlog.events();
+                    Instant oldest = oldestRow == null ? backlog.oldest()
+                            : backlog.oldest() == null || oldestRow.toInstant().isBefore(backlog.oldest()) ? oldestRow.toInstant()
+                            : backlog.oldest();
+                    values[1] = oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis());
                 }
                 s.setString(2, "dead");
                 try (ResultSet rs = s.executeQuery()) {

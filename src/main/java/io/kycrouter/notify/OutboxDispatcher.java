@@ -16,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,9 +26,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Delivers the outbox (router/notifiers.yaml calls {@link #poll} on a timer; the intake calls {@link #dispatch}
- * for rows handed over in memory). Every target is drained by its own worker, one row after the other in event
- * order, so a slow or dead target only ever holds its own worker: the others, and the ingress, never wait for it.
+ * Delivers the notifications (router/notifiers.yaml calls {@link #poll} on a timer; the intake calls {@link #dispatch}
+ * after new events were stored). Every target is drained by its own worker, which sends the target's new events from
+ * its cursor in the event log ({@link CursorDrain}) and, in turn, the outbox rows that are due (retries, deliveries
+ * waiting behind an earlier one, replays), so a slow or dead target only ever holds its own worker: the others, and
+ * the ingress, never wait for it.
  * An attempt goes to {@code direct:notify-<type>} (http, kafka, log), which passes it on to the target's own route,
  * made from the template of its type ({@link TargetRoutes}).
  */
@@ -42,10 +45,11 @@ public final class OutboxDispatcher {
     private final TargetSwitch targetSwitch;
     private final ExecutorService workers;
     private final Duration lease;
-    private final OutboxHandoff handoff;
     private final String instance;
+    private final CursorDrain cursorDrain;
     private final Map<String, AtomicBoolean> busy = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> polls = new ConcurrentHashMap<>();
+    private final Map<String, AtomicBoolean> logs = new ConcurrentHashMap<>();
     private final Map<String, ExecutorService> pools = new ConcurrentHashMap<>();
     private volatile ProducerTemplate producer;
 
@@ -54,45 +58,52 @@ public final class OutboxDispatcher {
     private final ClaimRenewal renewal;
     private final ScheduledExecutorService renewer;
 
-    public OutboxDispatcher(CamelContext context, Targets targets, OutboxClaims claims, OutboxOutcomes outcomes,
-                            TargetSwitch targetSwitch, OutboxHandoff handoff, ExecutorService workers, AttemptMetrics metrics,
-                            Clock clock) {
+    /** @param lease how long a claim on a row, or the lease of a target's cursor, holds unless renewed */
+    public OutboxDispatcher(CamelContext context, Targets targets, TargetCursors cursors, OutboxClaims claims,
+                            OutboxOutcomes outcomes, TargetSwitch targetSwitch, Duration lease, ExecutorService workers,
+                            AttemptMetrics metrics, Clock clock) {
         this.metrics = metrics;
         this.context = context;
         this.targets = targets;
         this.claims = claims;
         this.outcomes = outcomes;
         this.targetSwitch = targetSwitch;
-        this.handoff = handoff;
-        this.instance = handoff.instance();
+        this.instance = UUID.randomUUID().toString();
         this.workers = workers;
-        this.lease = handoff.lease();
+        this.lease = lease;
         this.clock = clock;
         this.renewal = new ClaimRenewal(claims, instance, lease, clock);
+        this.cursorDrain = new CursorDrain(cursors, claims, targetSwitch, this, instance, lease, clock);
         // the claims of attempts in flight are renewed on a thread of their own: a worker waits on its receiver
         this.renewer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "kyc-notify-claims");
         long period = Math.max(1, renewal.period().toMillis());
-        renewer.scheduleWithFixedDelay(renewal::renew, period, period, TimeUnit.MILLISECONDS);
+        renewer.scheduleWithFixedDelay(() -> {
+            renewal.renew();
+            cursorDrain.renew();
+        }, period, period, TimeUnit.MILLISECONDS);
         LOG.info("outbox dispatcher instance {} (claims last {} s, renewed while their attempts run)", instance, lease.toSeconds());
     }
 
     /**
-     * Starts the worker of every target that has none running, to send what was handed over in memory. Never
-     * blocks on a delivery. Called after new events were stored.
+     * Starts the worker of every target that has none running, to send the new events of the log. Never blocks on a
+     * delivery. Called after new events were stored.
      */
     public void dispatch() {
         for (TargetDefinition target : targets.all()) {
+            logDue(target).set(true);
             start(target);
         }
     }
 
     /**
-     * The timer's call (kyc.notify.poll-period-ms): also looks in the database for due rows: retries whose time
-     * came, rows written unclaimed (a full handoff, the inbox recovery, a replay), claims that lapsed.
+     * The timer's call (kyc.notify.poll-period-ms): also reads the log (events another instance stored) and looks in
+     * the outbox for due rows: retries whose time came, deliveries that waited behind an earlier one, replays, claims
+     * that lapsed.
      */
     public void poll() {
         for (TargetDefinition target : targets.all()) {
             pollDue(target).set(true);
+            logDue(target).set(true);
             start(target);
         }
     }
@@ -113,8 +124,8 @@ public final class OutboxDispatcher {
                 } finally {
                     running.set(false);
                 }
-                // rows handed over while this worker was finishing would otherwise wait for the next tick
-                if (!failed && !handoff.isEmpty(target.name()) && context.getStatus().isStarted()) {
+                // events stored while this worker was finishing would otherwise wait for the next tick
+                if (!failed && logDue(target).get() && context.getStatus().isStarted()) {
                     start(target);
                 }
             });
@@ -124,11 +135,13 @@ public final class OutboxDispatcher {
     }
 
     /**
-     * Sends the target's rows until none is left: batches handed over in memory and, when a poll is due, batches
-     * claimed from the database, taken in turn so that neither waits on the other.
+     * Sends the target's new events and due rows until none is left: a batch from the cursor whenever new events may
+     * be there, and, when a poll is due, a batch of rows claimed from the outbox, taken in turn so that neither waits
+     * on the other.
      */
     private void work(TargetDefinition target) throws Exception {
         AtomicBoolean pollDue = pollDue(target);
+        AtomicBoolean logDue = logDue(target);
         while (context.getStatus().isStarted()) {
             boolean worked = false;
             if (pollDue.getAndSet(false)) {
@@ -137,40 +150,28 @@ public final class OutboxDispatcher {
                     pollDue.set(true); // a full batch: more may be due, go on without waiting for the next tick
                 }
                 send(target, claimed);
+                worked = !claimed.isEmpty();
+            }
+            if (logDue.getAndSet(false)) {
+                if (cursorDrain.drainOnce(target)) {
+                    logDue.set(true); // more events wait after this batch
+                }
                 worked = true;
             }
-            List<OutboxHandoff.Claimed> handed = handoff.take(target.name(), target.batchSize());
-            if (!handed.isEmpty()) {
-                sendHanded(target, handed);
-                worked = true;
-            }
-            if (!worked) {
+            if (!worked && !pollDue.get() && !logDue.get()) {
                 return;
             }
         }
     }
 
-    /**
-     * Rows claimed when they were written. One that waited past half its lease is given back rather than sent
-     * (another instance may take it once the lease ends); the others are sent once admitted (see
-     * {@link OutboxClaims#admit}).
-     */
-    private void sendHanded(TargetDefinition target, List<OutboxHandoff.Claimed> handed) throws Exception {
-        Instant fresh = clock.instant().plus(lease.dividedBy(2));
-        List<OutboxRow> rows = new ArrayList<>(handed.size());
-        List<OutboxRow> stale = new ArrayList<>();
-        for (OutboxHandoff.Claimed c : handed) {
-            (c.claimedUntil().isAfter(fresh) ? rows : stale).add(c.row());
-        }
-        if (!stale.isEmpty()) {
-            claims.giveBack(instance, stale);
-            pollDue(target).set(true);
-        }
-        List<OutboxRow> admitted = claims.admit(target, instance, rows);
-        if (admitted.size() < rows.size()) {
-            pollDue(target).set(true); // given back: the claim query takes them in turn
-        }
-        send(target, admitted);
+    private AtomicBoolean logDue(TargetDefinition target) {
+        return logs.computeIfAbsent(target.name(), n -> new AtomicBoolean());
+    }
+
+    /** The target's pool of senders: up to its concurrency of requests in flight. */
+    ExecutorService pool(TargetDefinition target) {
+        return pools.computeIfAbsent(target.name(), name -> context.getExecutorServiceManager()
+                .newThreadPool(this, "kyc-notify-" + name, target.concurrency(), target.concurrency()));
     }
 
     private AtomicBoolean pollDue(TargetDefinition target) {
@@ -195,8 +196,7 @@ public final class OutboxDispatcher {
 
     private void sendHeld(TargetDefinition target, List<OutboxRow> rows) throws Exception {
         Map<String, List<OutboxRow>> byVerification = OutboxRow.byVerification(rows);
-        ExecutorService pool = pools.computeIfAbsent(target.name(), name -> context.getExecutorServiceManager()
-                .newThreadPool(this, "kyc-notify-" + name, target.concurrency(), target.concurrency()));
+        ExecutorService pool = pool(target);
         // A row the receiver took is recorded delivered later, with the rest of the batch in one transaction (one
         // commit per batch, not per row). One verification's next row is only sent once its previous row is
         // recorded: a crash can never make the receiver see an older event again after a newer one.
@@ -261,11 +261,15 @@ public final class OutboxDispatcher {
     record Unrecorded(OutboxRow row, Integer status) {
     }
 
+    /** How one attempt ended; for a retry, {@code next} is when to try again (null: no more, the row is dead). */
+    record Attempted(Kind kind, Integer status, String error, Instant next) {
+    }
+
     /**
-     * One attempt. A 2xx is returned for the caller to record (with others, in one transaction); every other
-     * outcome is recorded before it returns null. A 410 also sets {@code gone}.
+     * One attempt, classified, counted and logged; nothing is written, but a 410 switches the target off. A retry's
+     * next time comes from the target's retry policy (null when attempts or age are exhausted).
      */
-    Unrecorded deliver(TargetDefinition target, OutboxRow row, AtomicBoolean gone) {
+    Attempted attempt(TargetDefinition target, OutboxRow row) {
         long started = System.nanoTime();
         Exchange result = producer().send("direct:notify-" + target.type().name().toLowerCase(), exchange -> {
             exchange.setVariable("target", target);
@@ -277,42 +281,53 @@ public final class OutboxDispatcher {
         Outcome outcome = Outcome.of(result, answered);
         long ms = (System.nanoTime() - started) / 1_000_000;
         int attempt = row.attempts() + 1;
-        metrics.attempt(target.name(), outcome.kind == Kind.RETRY
-                && target.retry().nextAttempt(attempt, row.createdAt(), answered, null) == null ? "dead"
-                : outcome.kind.name().toLowerCase());
+        Instant next = outcome.kind == Kind.RETRY
+                ? target.retry().nextAttempt(attempt, row.createdAt(), answered, outcome.retryAfter) : null;
+        metrics.attempt(target.name(), outcome.kind == Kind.RETRY && next == null ? "dead" : outcome.kind.name().toLowerCase());
         switch (outcome.kind) {
-            case DELIVERED -> {
-                LOG.info("target={} event={} outcome=delivered attempt={} status={} ms={}", target.name(), row.eventId(), attempt, outcome.status, ms);
-                return new Unrecorded(row, outcome.status);
-            }
+            case DELIVERED -> LOG.info("target={} event={} outcome=delivered attempt={} status={} ms={}", target.name(),
+                    row.eventId(), attempt, outcome.status, ms);
             case GONE -> {
-                // The answer is about the target, not about this event: the row is not dead and the attempt is not
-                // counted. It stays pending, waiting with the target, so it keeps holding its verification's later
-                // rows back and is sent first once the target is enabled. Disable first: once the claim is cleared,
-                // no claim may take the row (nor any other of the target) before the target reads disabled.
-                gone.set(true);
+                // The answer is about the target, not about this event: the event is not dead and the attempt is not
+                // counted. It waits with the target, so it keeps holding its verification's later events back and is
+                // sent first once the target is enabled. Disable first: no claim may take a row of the target once
+                // this one's claim is cleared.
                 targetSwitch.disableTarget(target.name(), "receiver answered 410 Gone at " + answered);
-                settled(outcomes.waitForTarget(row.id(), instance, outcome.status, "target disabled: 410 Gone"), target, row);
                 LOG.warn("target={} event={} outcome=gone: target disabled, its deliveries wait until it is enabled again"
                         + " (POST /api/targets/{}/enable)", target.name(), row.eventId(), target.name());
             }
-            case REFUSED -> {
-                settled(outcomes.dead(row.id(), instance, outcome.status, outcome.error), target, row);
-                LOG.warn("target={} event={} outcome=dead attempt={} status={} error={} (4xx: not retried)", target.name(),
-                        row.eventId(), attempt, outcome.status, outcome.error);
-            }
+            case REFUSED -> LOG.warn("target={} event={} outcome=dead attempt={} status={} error={} (4xx: not retried)",
+                    target.name(), row.eventId(), attempt, outcome.status, outcome.error);
             case RETRY -> {
-                Instant next = target.retry().nextAttempt(attempt, row.createdAt(), answered, outcome.retryAfter);
                 if (next == null) {
-                    settled(outcomes.dead(row.id(), instance, outcome.status, outcome.error), target, row);
                     LOG.warn("target={} event={} outcome=dead attempt={} status={} error={} (attempts or age exhausted)",
                             target.name(), row.eventId(), attempt, outcome.status, outcome.error);
                 } else {
-                    settled(outcomes.retryAt(row.id(), instance, next, outcome.status, outcome.error), target, row);
                     LOG.info("target={} event={} outcome=retry attempt={} status={} error={} next={}", target.name(),
                             row.eventId(), attempt, outcome.status, outcome.error, next);
                 }
             }
+        }
+        return new Attempted(outcome.kind, outcome.status, outcome.error, next);
+    }
+
+    /**
+     * One attempt of a claimed row. A 2xx is returned for the caller to record (with others, in one transaction);
+     * every other outcome is recorded before it returns null. A 410 also sets {@code gone}.
+     */
+    Unrecorded deliver(TargetDefinition target, OutboxRow row, AtomicBoolean gone) {
+        Attempted a = attempt(target, row);
+        switch (a.kind()) {
+            case DELIVERED -> {
+                return new Unrecorded(row, a.status());
+            }
+            case GONE -> {
+                gone.set(true);
+                settled(outcomes.waitForTarget(row.id(), instance, a.status(), "target disabled: 410 Gone"), target, row);
+            }
+            case REFUSED -> settled(outcomes.dead(row.id(), instance, a.status(), a.error()), target, row);
+            case RETRY -> settled(a.next() == null ? outcomes.dead(row.id(), instance, a.status(), a.error())
+                    : outcomes.retryAt(row.id(), instance, a.next(), a.status(), a.error()), target, row);
         }
         return null;
     }
@@ -343,11 +358,11 @@ public final class OutboxDispatcher {
             Thread.currentThread().interrupt();
         }
         renewer.shutdownNow(); // the attempts are over: nothing left to keep claimed
-        handoff.clear(); // their claims are given back with the others below
         try {
             claims.release(instance);
+            cursorDrain.release();
         } catch (RuntimeException e) {
-            LOG.debug("could not release outbox claims: {}", e.getMessage());
+            LOG.debug("could not release outbox claims and cursors: {}", e.getMessage());
         }
     }
 

@@ -40,6 +40,15 @@ public final class TargetSwitch {
         }
     }
 
+    /** Whether the target is switched off (its receiver answered 410 Gone and no operator has enabled it since). */
+    public boolean isDisabled(String target) {
+        try (Connection c = dataSource.getConnection()) {
+            return disabled(c, target);
+        } catch (SQLException e) {
+            throw new StoreUnavailable("target state not read: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Switches the target off until an operator enables it. Several workers, of this instance or another, may be
      * told 410 at once: the first one's time and reason stay, the others find the target already off.

@@ -93,7 +93,7 @@ public final class RouterMetrics implements AttemptMetrics {
         for (TargetDefinition target : targets.all()) {
             String name = target.name();
             Gauge.builder("kyc.outbox.pending", snapshot, s -> s.get(name)[0])
-                    .description("Deliveries waiting in the outbox").strongReference(true).tag("target", name).register(registry);
+                    .description("Deliveries waiting: events of the log after the target's cursor, and pending outbox rows").strongReference(true).tag("target", name).register(registry);
             Gauge.builder("kyc.outbox.oldest.pending.seconds", snapshot, s -> s.get(name)[1] / 1000.0)
                     .description("Age of the oldest waiting delivery").strongReference(true).tag("target", name).register(registry);
             Gauge.builder("kyc.outbox.dead", snapshot, s -> s.get(name)[2])

@@ -75,8 +75,9 @@ public final class Database {
     }
 
     /**
-     * The outbox is a queue: every delivery updates its row, leaving a dead row version behind. Without autovacuum
-     * PostgreSQL never reclaims them, and never refreshes the statistics its plans depend on.
+     * The outbox is a queue of retries, and every batch a target sends moves its cursor: each update leaves a dead row
+     * version behind. Without autovacuum PostgreSQL never reclaims them, and never refreshes the statistics its plans
+     * depend on.
      */
     private static void warnWithoutAutovacuum(DataSource dataSource) {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();

@@ -158,6 +158,7 @@ public final class EventRevisions {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                long position = EventLog.reserve(c, 1).next(); // the log's head first, then the rows (see EventLog)
                 Map<String, Boolean> exists = new TreeMap<>();
                 for (String verification : verifications) {
                     exists.put(verification, StateRecompute.lock(c, delivery.vendor(), verification));
@@ -167,7 +168,7 @@ public final class EventRevisions {
                     return false;
                 }
                 Instant now = clock.instant();
-                events.insertRevision(c, mapped, payload, delivery.nextRevision(), false);
+                events.insertRevision(c, mapped, payload, delivery.nextRevision(), position);
                 if (current != null) {
                     supersede(c, current.eventId(), mapped.eventId(), now);
                 }

@@ -20,9 +20,9 @@ import java.util.List;
 import static io.kycrouter.store.Inbox.utc;
 
 /**
- * Appends a canonical event, moves its verification's current state, enqueues its notifications ({@link
- * EventFollowUp}), and marks the inbox row processed: all in one transaction. Processing the same inbox row twice writes nothing the
- * second time (the event's inbox_id is unique).
+ * Appends a canonical event at the next position of the event log ({@link EventLog}), moves its verification's current
+ * state, and marks the inbox row processed: all in one transaction. Processing the same inbox row twice writes nothing
+ * the second time (the event's inbox_id is unique). Its notifications need no row: each target's cursor reads the log.
  */
 public final class EventStore implements AutoCloseable {
 
@@ -32,16 +32,12 @@ public final class EventStore implements AutoCloseable {
     private final DataSource dataSource;
     private final Clock clock;
     private final ObjectMapper json;
-    private final EventFollowUp followUp;
     private final GroupCommit<Serialized, Boolean> writer;
 
-    /** @param followUp writes what goes with each new event in its transaction (its notifications) */
-    public EventStore(DataSource dataSource, Clock clock, ObjectMapper json, EventFollowUp followUp, int maxBatch,
-                      Duration wait) {
+    public EventStore(DataSource dataSource, Clock clock, ObjectMapper json, int maxBatch, Duration wait) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.json = json;
-        this.followUp = followUp;
         this.writer = new GroupCommit<>("events", dataSource, maxBatch, wait, this::appendAll, this::appendAlone);
     }
 
@@ -55,8 +51,9 @@ public final class EventStore implements AutoCloseable {
 
     private List<Boolean> appendAll(Connection c, List<Serialized> items) throws SQLException {
         List<Boolean> appended = new ArrayList<>(items.size());
+        EventLog.Positions positions = EventLog.reserve(c, items.size()); // first: see EventLog
         for (Serialized item : items) {
-            appended.add(appendIn(c, item.event(), item.payload()));
+            appended.add(appendIn(c, item.event(), item.payload(), positions));
         }
         return appended;
     }
@@ -70,7 +67,7 @@ public final class EventStore implements AutoCloseable {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
-                    boolean appended = appendIn(c, event, payload);
+                    boolean appended = appendIn(c, event, payload, EventLog.reserve(c, 1));
                     c.commit();
                     return appended;
                 } catch (SQLException | RuntimeException e) {
@@ -92,24 +89,23 @@ public final class EventStore implements AutoCloseable {
         throw new StoreUnavailable("event store write kept conflicting", last);
     }
 
-    private boolean appendIn(Connection c, VerificationEvent event, String payload) throws SQLException {
+    private boolean appendIn(Connection c, VerificationEvent event, String payload, EventLog.Positions positions)
+            throws SQLException {
         if (alreadyStored(c, event.inboxId())) {
             markProcessed(c, event.inboxId());
             return false;
         }
-        insert(c, event, payload, false);
+        insert(c, event, payload, positions.next());
         markProcessed(c, event.inboxId());
         return true;
     }
 
     /**
      * The event of a delivery stored in the same transaction (see {@link Intake}): its inbox row is new, and is
-     * written already processed, so there is nothing to check first and nothing to mark after. Its outbox rows
-     * are written claimed by this instance where the handoff has room: the work returned hands them to the
-     * dispatcher, to be run once the transaction committed.
+     * written already processed, so there is nothing to check first and nothing to mark after.
      */
-    Runnable appendNew(Connection c, VerificationEvent event) throws SQLException {
-        return insert(c, event, serialize(event), true);
+    void appendNew(Connection c, VerificationEvent event, long position) throws SQLException {
+        insert(c, event, serialize(event), position);
     }
 
     String serialize(VerificationEvent event) {
@@ -120,24 +116,19 @@ public final class EventStore implements AutoCloseable {
         }
     }
 
-    /**
-     * Appends the event, enqueues its notifications and moves its verification's state. With {@code claim}, the
-     * outbox rows of targets whose handoff has room are written claimed by this instance, and the work that hands
-     * them over after the commit is returned.
-     */
-    private Runnable insert(Connection c, VerificationEvent event, String payload, boolean claim)
-            throws SQLException {
-        Runnable afterCommit = insertRevision(c, event, payload, 0, claim);
+    /** Appends the event at {@code position} of the log and moves its verification's state. */
+    private void insert(Connection c, VerificationEvent event, String payload, long position) throws SQLException {
+        insertRevision(c, event, payload, 0, position);
         Instant occurredAt = event.occurredAt() == null ? null : Instant.parse(event.occurredAt());
         moveState(c, event, occurredAt, occurredAt == null ? Instant.parse(event.receivedAt()) : occurredAt);
-        return afterCommit;
     }
 
     /**
-     * Appends the event as mapping {@code revision} of its delivery and enqueues its notifications; the verification's
-     * state is left to the caller (a remap recomputes it, see {@link EventRevisions}).
+     * Appends the event as mapping {@code revision} of its delivery, at {@code position} of the log (reserved first in
+     * this transaction, see {@link EventLog}); the verification's state is left to the caller (a remap recomputes it,
+     * see {@link EventRevisions}).
      */
-    Runnable insertRevision(Connection c, VerificationEvent event, String payload, int revision, boolean claim)
+    void insertRevision(Connection c, VerificationEvent event, String payload, int revision, long position)
             throws SQLException {
         // null when the vendor's time could not be read: the log row keeps the time received, the state treats it as
         // the oldest time there is (StateDecision), so an unreadable time can never make an event the newest
@@ -145,7 +136,7 @@ public final class EventStore implements AutoCloseable {
         Instant receivedAt = Instant.parse(event.receivedAt());
         try (PreparedStatement s = c.prepareStatement(
                 "insert into canonical_event (event_id, inbox_id, vendor, verification_id, vendor_event_type, type,"
-                        + " status, is_final, occurred_at, received_at, payload, revision) values (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                        + " status, is_final, occurred_at, received_at, payload, revision, seq) values (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             s.setString(1, event.eventId());
             s.setLong(2, event.inboxId());
             s.setString(3, event.vendor());
@@ -158,9 +149,9 @@ public final class EventStore implements AutoCloseable {
             s.setObject(10, utc(receivedAt));
             s.setString(11, payload);
             s.setInt(12, revision);
+            s.setLong(13, position);
             s.executeUpdate();
         }
-        return followUp.write(c, event, payload, claim);
     }
 
     private static boolean alreadyStored(Connection c, long inboxId) throws SQLException {

@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * Takes in an authenticated delivery, already mapped by its vendor route: its inbox row and, when the mapping
- * succeeded, its canonical event, the verification's new state and its outbox rows are committed in one
+ * succeeded, its canonical event (at the next position of the event log) and the verification's new state are committed in one
  * transaction, with whatever other deliveries arrived meanwhile (group commit). The vendor hears 200 after that.
  * <p>
  * The delivery itself is never refused for its event: a delivery that could not be mapped is stored parked with
@@ -34,11 +34,7 @@ public final class Intake implements AutoCloseable {
     private final EventStore events;
     private final Clock clock;
     private final Runnable afterAppend;
-    /** @param afterCommit hands the event's outbox rows written claimed by this instance to the dispatcher */
-    private record Written(Inbox.Stored stored, boolean eventStored, Runnable afterCommit) {
-        Written(Inbox.Stored stored, boolean eventStored) {
-            this(stored, eventStored, EventFollowUp.NOTHING);
-        }
+    private record Written(Inbox.Stored stored, boolean eventStored) {
     }
 
     private final GroupCommit<Accepted, Written> writer;
@@ -52,9 +48,7 @@ public final class Intake implements AutoCloseable {
         this.events = events;
         this.clock = clock;
         this.afterAppend = afterAppend;
-        this.writer = new GroupCommit<>("intake", dataSource, maxBatch, wait, this::writeAll, this::writeAlone,
-                // the outbox rows written claimed are handed over once their transaction committed, in commit order
-                written -> written.forEach(w -> w.afterCommit().run()));
+        this.writer = new GroupCommit<>("intake", dataSource, maxBatch, wait, this::writeAll, this::writeAlone);
     }
 
     /** Commits the delivery and its event; a duplicate writes nothing. Returns the inbox row. */
@@ -72,19 +66,30 @@ public final class Intake implements AutoCloseable {
 
     private List<Written> writeAll(Connection c, List<Accepted> items) throws SQLException {
         List<Inbox.Incoming> rows = new ArrayList<>(items.size());
+        int mapped = 0;
         for (Accepted a : items) {
+            mapped += a.event() != null ? 1 : 0;
             Inbox.Incoming d = a.delivery();
             rows.add(a.event() != null
                     ? new Inbox.Incoming(d.vendor(), d.eventKey(), d.body(), d.receivedAt(), d.authScheme(), clock.instant(), null)
                     : new Inbox.Incoming(d.vendor(), d.eventKey(), d.body(), d.receivedAt(), d.authScheme(), null, a.mappingError()));
         }
+        // the log's positions first (see EventLog); a duplicate leaves its position unused
+        EventLog.Positions positions = mapped == 0 ? null : EventLog.reserve(c, mapped);
         List<Inbox.Stored> stored = Inbox.insertAll(c, rows);
         List<Written> written = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             VerificationEvent event = items.get(i).event();
-            boolean append = event != null && !stored.get(i).duplicate();
-            Runnable handed = append ? events.appendNew(c, event.withInboxId(stored.get(i).id())) : EventFollowUp.NOTHING;
-            written.add(new Written(stored.get(i), append, handed));
+            if (event == null) {
+                written.add(new Written(stored.get(i), false));
+                continue;
+            }
+            long position = positions.next();
+            boolean append = !stored.get(i).duplicate();
+            if (append) {
+                events.appendNew(c, event.withInboxId(stored.get(i).id()), position);
+            }
+            written.add(new Written(stored.get(i), append));
         }
         return written;
     }

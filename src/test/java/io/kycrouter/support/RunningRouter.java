@@ -173,6 +173,16 @@ public final class RunningRouter implements AutoCloseable {
         return DriverManager.getConnection(dbUrl, dbUser, "");
     }
 
+    /**
+     * Whether the target has been sent every event of the log: its cursor is at the log's last event and it has no
+     * delivery pending (a delivered event leaves no row; a retried one is marked delivered on its row).
+     */
+    public boolean caughtUp(String target) throws SQLException {
+        return count("select count(*) from notify_cursor where target = ?"
+                + " and position >= (select coalesce(max(seq), 0) from canonical_event)", target) == 1
+                && count("select count(*) from outbox where target = ? and state = 'pending'", target) == 0;
+    }
+
     public long count(String sql, Object... params) throws SQLException {
         List<Map<String, Object>> rows = rows(sql, params);
         return ((Number) rows.get(0).values().iterator().next()).longValue();

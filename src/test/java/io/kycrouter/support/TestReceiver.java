@@ -36,7 +36,7 @@ public final class TestReceiver implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
-    private volatile IntSupplier status = () -> 200;
+    private volatile java.util.function.ToIntFunction<String> status = body -> 200;
     private volatile Map<String, String> extraHeaders = Map.of();
     private volatile CountDownLatch gate;
     private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
@@ -60,8 +60,9 @@ public final class TestReceiver implements AutoCloseable {
                     waiting.decrementAndGet();
                 }
             }
-            int answer = status.getAsInt();
-            requests.add(new Request(exchange.getRequestURI().toString(), Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8), answer));
+            String text = new String(body, StandardCharsets.UTF_8);
+            int answer = status.applyAsInt(text);
+            requests.add(new Request(exchange.getRequestURI().toString(), Map.copyOf(exchange.getRequestHeaders()), text, answer));
             extraHeaders.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             byte[] reply = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(answer, reply.length);
@@ -90,17 +91,23 @@ public final class TestReceiver implements AutoCloseable {
     /** Answers {@code failure} to the first {@code times} requests, then 200. */
     public TestReceiver failTimes(int times, int failure) {
         AtomicInteger seen = new AtomicInteger();
-        status = () -> seen.incrementAndGet() <= times ? failure : 200;
+        status = body -> seen.incrementAndGet() <= times ? failure : 200;
         return this;
     }
 
     public TestReceiver always(int answer) {
-        status = () -> answer;
+        status = body -> answer;
         return this;
     }
 
     public TestReceiver answer(IntSupplier supplier) {
-        status = supplier;
+        status = body -> supplier.getAsInt();
+        return this;
+    }
+
+    /** Answers each request with what {@code answer} says of its body. */
+    public TestReceiver answerByBody(java.util.function.ToIntFunction<String> answer) {
+        status = answer;
         return this;
     }
 
