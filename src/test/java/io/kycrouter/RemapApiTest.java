@@ -235,6 +235,7 @@ class RemapApiTest {
         assertThat(superseded).containsExactly(old + "->" + fresh);
 
         // mapped again with nothing changed since: nothing written, nothing sent
+        await("the notifications so far sent").atMost(RunningRouter.WAIT).until(() -> router.caughtUp("crm"));
         int requests = receiver.requests().size();
         JsonNode again = json(remap("/api/inbox/" + aApproved + "/remap"));
         assertThat(again.get("unchanged").asInt()).isEqualTo(1);
@@ -245,6 +246,7 @@ class RemapApiTest {
 
     @Test
     void aCorrectEventMappedAgainIsUnchangedAndNothingIsWrittenOrSent() throws Exception {
+        await("the notifications of the other tests sent").atMost(RunningRouter.WAIT).until(() -> router.caughtUp("crm"));
         long outbox = router.count("select count(*) from outbox");
         int requests = receiver.requests().size();
         HttpResponse<String> answer = remap("/api/inbox/" + steady + "/remap");
