@@ -24,7 +24,8 @@
 #   bench/run.sh [--postgres] [--quick] [--connections N] [--seconds S]
 #
 # Knobs (environment): BENCH_WARMUP_MIN_SECONDS (120) and BENCH_WARMUP_SECONDS (180) bound every warm-up;
-# BENCH_OPEN_SECONDS (30) the open loop; BENCH_KEEP=1 keeps the work folder; BENCH_JAVA_OPTS the router's flags.
+# BENCH_OPEN_SECONDS (30) the open loop; BENCH_KEEP=1 keeps the work folder; BENCH_JAVA_OPTS the router's flags;
+# BENCH_PROFILE=<file.jfr> records the full pipeline's measured run with JFR (read it with bench/Hotspots.java).
 # Needs wrk (Debian package "wrk"; installed with apt-get when missing and running as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -261,7 +262,12 @@ run bare "$work/bare.lua" "http://127.0.0.1:$ROUTER_PORT/bench/bare" "$CONNECTIO
 warm_up full answered "$work/mix-warm.lua" "http://127.0.0.1:$ROUTER_PORT" 0
 CURVE_FULL=$WARMUP_CURVE
 settle 8
+[ -n "${BENCH_PROFILE:-}" ] && jcmd "$(cat "$work/router.pid")" JFR.start name=full settings=profile filename="$work/full.jfr" >/dev/null
 run full "$work/mix-1k.lua" "http://127.0.0.1:$ROUTER_PORT" "$CONNECTIONS" "$SECONDS_RUN"
+if [ -n "${BENCH_PROFILE:-}" ]; then
+  jcmd "$(cat "$work/router.pid")" JFR.stop name=full >/dev/null
+  cp "$work/full.jfr" "$BENCH_PROFILE"
+fi
 echo
 drain
 target "backlog drained within 10 s of the load stopping (${DRAIN_SECS} s, $DRAIN_LEFT left)" "$DRAIN_LEFT == 0 && $DRAIN_SECS <= 10"

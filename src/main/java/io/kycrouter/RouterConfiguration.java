@@ -129,7 +129,8 @@ public class RouterConfiguration implements CamelConfiguration {
         cursors.create(targets.all().stream().map(TargetDefinition::name).toList());
         Outbox outbox = new Outbox(dataSource, clock, targetSwitch, cursors);
         OutboxDispatcher dispatcher = new OutboxDispatcher(context, targets, cursors, claims, outcomes, targetSwitch,
-                Duration.ofMillis(kyc.number("notify.claim-lease-ms", 60_000)), notifyPool, metrics, clock);
+                Duration.ofMillis(kyc.number("notify.claim-lease-ms", 60_000)),
+                Duration.ofMillis(kyc.number("notify.poll-period-ms", 250)), notifyPool, metrics, clock);
         OutboxDepth outboxDepth = new OutboxDepth(dataSource, clock, cursors);
         metrics.outboxGauges(targets, outboxDepth);
         onStop(context, dispatcher::release); // added after the pool: stopped before it, while the database is open

@@ -22,24 +22,35 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends a target the new events of the log, from its cursor ({@link TargetCursors}): reads a batch after the
- * cursor, sends each event the target's filter accepts, then writes, in one transaction, a row for each event that was
- * not delivered (to be retried, dead, or waiting behind an earlier delivery of its verification) and the cursor's new
- * position. A delivered event is never written anywhere.
+ * cursor, sends each event the target's filter accepts, and writes a row for each event that was not delivered (to be
+ * retried, dead, or waiting behind an earlier delivery of its verification) in the same transaction as the cursor's
+ * new position. A delivered event is never written anywhere.
  * <p>
- * An ordered target's batch holds at most one event per verification (it ends before the first repeat), so one
- * verification's next event is only sent once the cursor is past the previous one: if this instance dies after a
- * send and before the cursor moved, the batch is sent again, and a receiver can see an event twice but never an older
- * one after a newer. An event of an ordered target is not sent but written pending (the claim query sends it in turn)
- * while its verification has an earlier delivery still pending for the target, or an earlier delivery of its vendor
- * is still to be mapped by the inbox recovery.
+ * The position is written when the batch left a row, and otherwise at most once per {@code persistEvery} (a commit
+ * that carries one small update costs a store of the database, whatever it carries): this instance keeps the position
+ * it has sent up to in memory meanwhile. If it dies before writing it, the events since the written position are sent
+ * again (at least once: receivers deduplicate on the event id). For an ordered target an event is only sent once the
+ * written position is past every earlier event of its verification: a batch ends before a verification's second
+ * event, and before an event whose verification was sent since the position was last written (which is written
+ * first), so a batch sent again can repeat events but never deliver an older one after a newer. An event of an
+ * ordered target is not sent but written pending (the claim query sends it in turn) while its verification has an
+ * earlier delivery still pending for the target, or an earlier delivery of its vendor is still to be mapped by the
+ * inbox recovery.
  */
 final class CursorDrain {
 
     private static final Logger LOG = LoggerFactory.getLogger("kyc.notify");
 
-    /** What this instance knows of a target's cursor: its position while it holds the lease, and until when. */
+    /**
+     * What this instance knows of a target's cursor while it holds the lease: the position written, the position sent
+     * up to (ahead of it until the next write), the ordered target's verifications sent in between, and until when the
+     * lease holds. Used by the target's one worker; the lease time also by the renewal.
+     */
     private static final class Held {
-        volatile long position;
+        long persisted;
+        long position;
+        Instant persistedAt = Instant.EPOCH;
+        final Set<String> sentSincePersisted = new HashSet<>();
         volatile Instant until;
         volatile Instant elsewhereUntil;
     }
@@ -51,10 +62,13 @@ final class CursorDrain {
     private final String instance;
     private final Duration lease;
     private final Clock clock;
+    private final Duration persistEvery;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
 
+    /** @param persistEvery how long the position sent up to may stay ahead of the position written */
     CursorDrain(TargetCursors cursors, OutboxClaims claims, TargetSwitch targetSwitch, OutboxDispatcher dispatcher,
-                String instance, Duration lease, Clock clock) {
+                String instance, Duration lease, Duration persistEvery, Clock clock) {
+        this.persistEvery = persistEvery;
         this.cursors = cursors;
         this.claims = claims;
         this.targetSwitch = targetSwitch;
@@ -70,23 +84,45 @@ final class CursorDrain {
      */
     boolean drainOnce(TargetDefinition target) throws Exception {
         Held cursor = take(target);
-        if (cursor == null || targetSwitch.isDisabled(target.name())) {
-            return false; // another instance reads this log; or its receiver answered 410: the log waits for an operator
+        if (cursor == null) {
+            return false; // another instance reads this log
+        }
+        try {
+            return drain(target, cursor);
+        } catch (RuntimeException e) {
+            held.remove(target.name()); // the position written is read again: what was sent since goes again
+            throw e;
+        }
+    }
+
+    private boolean drain(TargetDefinition target, Held cursor) throws Exception {
+        if (targetSwitch.isDisabled(target.name())) {
+            persist(target, cursor, List.of(), true);
+            return false; // its receiver answered 410: the log waits for an operator
         }
         List<LogEvent> read = cursors.after(cursor.position, target.batchSize());
         if (read.isEmpty()) {
+            persist(target, cursor, List.of(), false);
             return false;
         }
         long end = cursor.position;
         boolean cut = false;
+        boolean writeFirst = false;
         List<LogEvent> wanted = new ArrayList<>(read.size());
         Set<String> verifications = new HashSet<>();
         for (LogEvent e : read) {
             boolean sent = !e.superseded() // replaced by a remap before it was sent: its replacement follows in the log
                     && target.filter().matches(e.vendor(), e.type(), e.status(), e.isFinal());
-            if (sent && target.ordered() && !verifications.add(e.verificationKey())) {
-                cut = true;
-                break;
+            if (sent && target.ordered()) {
+                if (cursor.sentSincePersisted.contains(e.verificationKey())) {
+                    writeFirst = true; // its previous event must be behind the written position before it goes
+                    cut = true;
+                    break;
+                }
+                if (!verifications.add(e.verificationKey())) {
+                    cut = true;
+                    break;
+                }
             }
             end = e.position();
             if (sent) {
@@ -96,21 +132,38 @@ final class CursorDrain {
         List<RowToWrite> rows = new ArrayList<>();
         List<LogEvent> toSend = target.ordered() ? holdBack(target, wanted, rows) : wanted;
         rows.addAll(send(target, toSend));
-        Instant until = clock.instant().plus(lease);
-        try {
-            if (!cursors.advance(target.name(), instance, cursor.position, end, until, rows)) {
-                held.remove(target.name());
-                LOG.warn("target={} lost its cursor's lease while sending {} events (this instance stalled or lost the"
-                        + " database for a whole lease): the instance that took it over sends them again", target.name(), toSend.size());
-                return false;
-            }
-        } catch (RuntimeException e) {
-            held.remove(target.name()); // committed or not: read the position again
-            throw e;
-        }
         cursor.position = end;
-        cursor.until = until;
+        if (target.ordered()) {
+            toSend.forEach(e -> cursor.sentSincePersisted.add(e.verificationKey()));
+        }
+        if (!persist(target, cursor, rows, !rows.isEmpty() || writeFirst)) {
+            return false;
+        }
         return cut || read.size() == target.batchSize();
+    }
+
+    /**
+     * Writes the rows and the position sent up to, when there are rows, when {@code now} says so, or when the last
+     * write is older than {@code persistEvery}. Returns false when this instance no longer holds the cursor.
+     */
+    private boolean persist(TargetDefinition target, Held cursor, List<RowToWrite> rows, boolean now) {
+        Instant at = clock.instant();
+        if (rows.isEmpty() && (cursor.position == cursor.persisted
+                || (!now && at.isBefore(cursor.persistedAt.plus(persistEvery))))) {
+            return true;
+        }
+        Instant until = at.plus(lease);
+        if (!cursors.advance(target.name(), instance, cursor.persisted, cursor.position, until, rows)) {
+            held.remove(target.name());
+            LOG.warn("target={} lost its cursor's lease (this instance stalled or lost the database for a whole lease):"
+                    + " the instance that took it over sends the events after position {} again", target.name(), cursor.persisted);
+            return false;
+        }
+        cursor.persisted = cursor.position;
+        cursor.persistedAt = at;
+        cursor.sentSincePersisted.clear();
+        cursor.until = until;
+        return true;
     }
 
     /**
@@ -210,6 +263,9 @@ final class CursorDrain {
             return null;
         }
         cursor.position = position;
+        cursor.persisted = position;
+        cursor.persistedAt = now;
+        cursor.sentSincePersisted.clear();
         cursor.until = until;
         cursor.elsewhereUntil = null;
         return cursor;
@@ -233,8 +289,19 @@ final class CursorDrain {
         }
     }
 
-    /** Gives back the cursors held (graceful stop). */
-    void release() {
+    /** Writes the positions sent up to, then gives back the cursors held (graceful stop; the workers have stopped). */
+    void release(Targets targets) {
+        for (TargetDefinition target : targets.all()) {
+            Held cursor = held.get(target.name());
+            if (cursor != null && cursor.until != null) {
+                try {
+                    persist(target, cursor, List.of(), true);
+                } catch (RuntimeException e) {
+                    LOG.warn("target={} position {} not written: the events after {} are sent again", target.name(),
+                            cursor.position, cursor.persisted);
+                }
+            }
+        }
         held.clear();
         cursors.release(instance);
     }

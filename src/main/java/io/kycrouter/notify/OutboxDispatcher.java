@@ -58,10 +58,13 @@ public final class OutboxDispatcher {
     private final ClaimRenewal renewal;
     private final ScheduledExecutorService renewer;
 
-    /** @param lease how long a claim on a row, or the lease of a target's cursor, holds unless renewed */
+    /**
+     * @param lease      how long a claim on a row, or the lease of a target's cursor, holds unless renewed
+     * @param pollPeriod how often the timer calls {@link #poll}: a target's cursor is written at least as often
+     */
     public OutboxDispatcher(CamelContext context, Targets targets, TargetCursors cursors, OutboxClaims claims,
-                            OutboxOutcomes outcomes, TargetSwitch targetSwitch, Duration lease, ExecutorService workers,
-                            AttemptMetrics metrics, Clock clock) {
+                            OutboxOutcomes outcomes, TargetSwitch targetSwitch, Duration lease, Duration pollPeriod,
+                            ExecutorService workers, AttemptMetrics metrics, Clock clock) {
         this.metrics = metrics;
         this.context = context;
         this.targets = targets;
@@ -73,7 +76,7 @@ public final class OutboxDispatcher {
         this.lease = lease;
         this.clock = clock;
         this.renewal = new ClaimRenewal(claims, instance, lease, clock);
-        this.cursorDrain = new CursorDrain(cursors, claims, targetSwitch, this, instance, lease, clock);
+        this.cursorDrain = new CursorDrain(cursors, claims, targetSwitch, this, instance, lease, pollPeriod, clock);
         // the claims of attempts in flight are renewed on a thread of their own: a worker waits on its receiver
         this.renewer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "kyc-notify-claims");
         long period = Math.max(1, renewal.period().toMillis());
@@ -360,7 +363,7 @@ public final class OutboxDispatcher {
         renewer.shutdownNow(); // the attempts are over: nothing left to keep claimed
         try {
             claims.release(instance);
-            cursorDrain.release();
+            cursorDrain.release(targets);
         } catch (RuntimeException e) {
             LOG.debug("could not release outbox claims and cursors: {}", e.getMessage());
         }
