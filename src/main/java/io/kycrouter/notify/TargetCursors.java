@@ -180,7 +180,7 @@ public final class TargetCursors {
                         s.setInt(7, row.attempts());
                         s.setObject(8, utc(now));
                         s.setObject(9, utc(row.nextAttemptAt() == null ? now : row.nextAttemptAt()));
-                        s.setObject(10, row.lastStatus());
+                        s.setObject(10, row.lastStatus(), java.sql.Types.INTEGER); // typed: PostgreSQL infers no type in a select list
                         s.setString(11, cut(row.lastError()));
                         s.setString(12, e.eventId());
                         s.setString(13, target);

@@ -21,4 +21,13 @@ class DatabaseUrlTest {
         assertThat(Database.durable("jdbc:h2:mem:kyc")).isEqualTo("jdbc:h2:mem:kyc");
         assertThat(Database.durable("jdbc:postgresql://db:5432/kyc")).isEqualTo("jdbc:postgresql://db:5432/kyc");
     }
+
+    @Test
+    void aFileBackedH2DatabaseCachesMoreStatementsAndCompressesItsPagesUnlessTheUrlSaysOtherwise() {
+        assertThat(Database.tuned("jdbc:h2:file:./data/kyc;WRITE_DELAY=0"))
+                .isEqualTo("jdbc:h2:file:./data/kyc;WRITE_DELAY=0;QUERY_CACHE_SIZE=64;COMPRESS=TRUE");
+        assertThat(Database.tuned("jdbc:h2:file:./kyc;compress=false")).isEqualTo("jdbc:h2:file:./kyc;compress=false;QUERY_CACHE_SIZE=64");
+        assertThat(Database.tuned("jdbc:h2:mem:kyc")).isEqualTo("jdbc:h2:mem:kyc");
+        assertThat(Database.tuned("jdbc:postgresql://db:5432/kyc")).isEqualTo("jdbc:postgresql://db:5432/kyc");
+    }
 }
