@@ -1,38 +1,16 @@
 package io.kycrouter.console;
 
+import io.kycrouter.support.MovingClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The session rules on their own, on a clock the test moves: idle timeout, maximum age, bound, CSRF comparison. */
 class ConsoleSessionsTest {
 
-    static final class MovingClock extends Clock {
-        Instant now = Instant.parse("2026-11-30T10:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final MovingClock clock = new MovingClock();
+    final MovingClock clock = new MovingClock("2026-11-30T10:00:00Z");
     final ConsoleSessions sessions = new ConsoleSessions("the-token", clock, Duration.ofMinutes(30), Duration.ofHours(8), 3);
 
     @Test

@@ -1,12 +1,10 @@
 package io.kycrouter.observe;
 
+import io.kycrouter.support.MovingClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,26 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The in-memory refusal counts: per minute over a day, windows of the last hour and day, hourly series, a bounded ring. */
 class RefusalLogTest {
 
-    static final class MovingClock extends Clock {
-        Instant now = Instant.parse("2026-11-30T10:00:30Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final MovingClock clock = new MovingClock();
+    final MovingClock clock = new MovingClock("2026-11-30T10:00:30Z");
     final RefusalLog log = new RefusalLog(clock, 3);
 
     @Test
