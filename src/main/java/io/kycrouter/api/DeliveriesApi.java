@@ -18,8 +18,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The operator's view of outbound deliveries (router/api.yaml): list them (dead letters above all), replay one,
- * replay a target's since a time (including events that never had a delivery to it), enable a target again.
+ * The operator's view of outbound deliveries (router/api.yaml): list those that have a row, the ones that failed at
+ * least once (dead letters above all; a delivered event leaves none), replay one, replay a target's since a time
+ * (including the events from before the target existed), enable a target again.
  */
 public final class DeliveriesApi {
 
