@@ -164,6 +164,28 @@ class NotifierTest {
         }
     }
 
+    /** A target whose cursor row was removed by hand gets a new one at the log's head, and goes on delivering. */
+    @Test
+    void aTargetWhoseCursorWasRemovedStartsAgainAtTheHeadOfTheLog() throws Exception {
+        try (TestReceiver receiver = TestReceiver.start()) {
+            Map<String, String> s = settings("notify-cursor-removed");
+            httpTarget(s, "crm", receiver.url());
+            try (RunningRouter router = RunningRouter.start(s)) {
+                postSumsub(router, "cursor-1", "applicantCreated", "1700000000000", null);
+                await("the first event delivered").atMost(RunningRouter.WAIT).until(() -> router.caughtUp("crm"));
+                try (java.sql.Connection c = router.db()) {
+                    c.createStatement().executeUpdate("delete from notify_cursor");
+                }
+                postSumsub(router, "cursor-2", "applicantCreated", "1700000001000", null);
+                await("the second event delivered, and the cursor made again").atMost(RunningRouter.WAIT)
+                        .until(() -> receiver.successes() == 2 && router.count("select count(*) from notify_cursor") == 1);
+                postSumsub(router, "cursor-3", "applicantCreated", "1700000002000", null);
+                await("an event after it delivered").atMost(RunningRouter.WAIT)
+                        .until(() -> receiver.successes() == 3 && router.caughtUp("crm"));
+            }
+        }
+    }
+
     @Test
     void aFinalDecisionsTargetReceivesOnlyFinalDecisions() throws Exception {
         try (TestReceiver decisions = TestReceiver.start(); TestReceiver everything = TestReceiver.start()) {

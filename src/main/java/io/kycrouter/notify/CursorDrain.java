@@ -260,6 +260,10 @@ final class CursorDrain {
         if (position < 0) {
             cursor.until = null;
             cursor.elsewhereUntil = cursors.heldElsewhereUntil(target.name(), instance);
+            if (cursor.elsewhereUntil == null && cursors.create(target.name())) {
+                LOG.warn("target={} had no cursor in the event log (its row was removed): it starts again at the log's head",
+                        target.name());
+            }
             return null;
         }
         cursor.position = position;

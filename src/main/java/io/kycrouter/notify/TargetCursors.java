@@ -57,21 +57,24 @@ public final class TargetCursors {
      * from the configuration keeps its cursor: added again, it resumes where it stopped.
      */
     public void create(List<String> targets) {
-        Instant now = clock.instant();
-        for (String target : targets) {
-            try (Connection c = dataSource.getConnection();
-                 PreparedStatement s = c.prepareStatement("insert into notify_cursor (target, position, first_position, updated_at)"
-                         + " select ?, last_seq, last_seq, ? from event_log_head where id = 1"
-                         + " and not exists (select 1 from notify_cursor where target = ?)")) {
-                s.setString(1, target);
-                s.setObject(2, utc(now));
-                s.setString(3, target);
-                s.executeUpdate();
-            } catch (SQLException e) {
-                if (!"23505".equals(e.getSQLState())) { // another instance created it at the same time: fine
-                    throw new StoreUnavailable("notifier cursor not created: " + e.getMessage(), e);
-                }
+        targets.forEach(this::create);
+    }
+
+    /** Gives the target a cursor at the log's head unless it has one; returns whether it created it. */
+    boolean create(String target) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("insert into notify_cursor (target, position, first_position, updated_at)"
+                     + " select ?, last_seq, last_seq, ? from event_log_head where id = 1"
+                     + " and not exists (select 1 from notify_cursor where target = ?)")) {
+            s.setString(1, target);
+            s.setObject(2, utc(clock.instant()));
+            s.setString(3, target);
+            return s.executeUpdate() == 1;
+        } catch (SQLException e) {
+            if (!"23505".equals(e.getSQLState())) { // another instance created it at the same time: fine
+                throw new StoreUnavailable("notifier cursor not created: " + e.getMessage(), e);
             }
+            return false;
         }
     }
 
