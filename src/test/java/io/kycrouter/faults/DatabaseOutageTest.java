@@ -29,7 +29,7 @@ class DatabaseOutageTest {
                 rig.network.cut();
                 long refusedAtCut = rig.refused.get();
                 int readinessDuringOutage = awaitReadiness(router, 503);
-                Thread.sleep(Math.min(FaultRig.LOAD_MS, 3000)); // the outage under load: a time window, not a wait
+                rig.awaitRefused(refusedAtCut, 3); // the outage under load, until it shows in the vendors' answers
                 long refusedDuringOutage = rig.refused.get() - refusedAtCut;
                 rig.network.mend();
 
@@ -65,7 +65,7 @@ class DatabaseOutageTest {
                 rig.awaitAcknowledged(100);
                 rig.network.slow(150); // every round trip to the database now takes 300 ms or more
                 long refusedBefore = rig.refused.get();
-                Thread.sleep(Math.min(FaultRig.LOAD_MS, 4000)); // the slow spell under load: a time window, not a wait
+                rig.awaitRefused(refusedBefore, 3); // the slow spell under load, until it shows in the vendors' answers
                 long refusedWhileSlow = rig.refused.get() - refusedBefore;
                 rig.network.slow(0);
                 rig.awaitAcknowledged(rig.acknowledged.size() + 100);

@@ -44,7 +44,7 @@ class DiskFullTest {
                 rig.awaitAcknowledged(100);
                 long refusedBefore = rig.refused.get();
                 fill(filler);
-                Thread.sleep(Math.min(FaultRig.LOAD_MS, 3000)); // the full disk under load: a time window, not a wait
+                rig.awaitRefused(refusedBefore, 3); // the full disk under load, until it shows in the vendors' answers
                 long refusedWhileFull = rig.refused.get() - refusedBefore;
                 Files.delete(filler);
                 rig.awaitAcknowledged(rig.acknowledged.size() + 100); // accepting again

@@ -202,6 +202,21 @@ final class FaultRig implements AutoCloseable {
         loops.clear();
     }
 
+    /**
+     * Keeps the load on for a window counted in deliveries, not in time: {@code kyc.faults.load-ms} asks for a tenth of
+     * a delivery per millisecond beyond those acknowledged so far (at least 50), so a busy machine takes longer but
+     * never sees less load.
+     */
+    void loadForAWhile() {
+        awaitAcknowledged(acknowledged.size() + Math.max(50, LOAD_MS / 10));
+    }
+
+    /** Waits until at least {@code more} deliveries beyond {@code since} were refused (a fault under load shows). */
+    void awaitRefused(long since, long more) {
+        await(more + " deliveries refused").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> refused.get() - since >= more);
+    }
+
     void awaitAcknowledged(long atLeast) {
         await(atLeast + " deliveries acknowledged").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                 .until(() -> acknowledged.size() >= atLeast);

@@ -23,7 +23,7 @@ class KillUnderLoadTest {
             AtomicReference<RouterProcess> router = new AtomicReference<>(rig.start("before-kill"));
             rig.startLoad(router::get);
             rig.awaitAcknowledged(200);
-            Thread.sleep(FaultRig.LOAD_MS); // load for a while before the kill: a time window, not a wait
+            rig.loadForAWhile(); // load for a while before the kill
             router.get().kill(); // SIGKILL: no shutdown hook, requests and deliveries in flight
             rig.stopLoad();
             long acknowledgedAtKill = rig.acknowledged.size();

@@ -5,7 +5,10 @@ import io.kycrouter.support.TestReceiver;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The notifier target is down (nothing listens on its port) while webhooks keep arriving, for
@@ -15,6 +18,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TargetOutageTest {
 
     static final long OUTAGE_MS = Long.getLong("kyc.faults.outage-ms", 4000);
+    /** Failed attempts of one delivery the outage lasts for: about one a second of kyc.faults.outage-ms. */
+    static final long RETRIES_WHILE_DOWN = Math.max(3, OUTAGE_MS / 1000);
+
+    private static final java.util.regex.Pattern FAILED_ATTEMPT = java.util.regex.Pattern.compile("outcome=retry attempt=(\\d+)");
+
+    static long highestFailedAttempt(String log) {
+        long highest = 0;
+        java.util.regex.Matcher m = FAILED_ATTEMPT.matcher(log);
+        while (m.find()) {
+            highest = Math.max(highest, Long.parseLong(m.group(1)));
+        }
+        return highest;
+    }
 
     @Test
     void everythingIsDeliveredInOrderWhenTheTargetComesBack() throws Exception {
@@ -25,9 +41,13 @@ class TargetOutageTest {
             try (RouterProcess router = rig.start("target-outage")) {
                 rig.startLoad(() -> router);
                 rig.awaitAcknowledged(200);
-                Thread.sleep(Math.min(FaultRig.LOAD_MS, OUTAGE_MS)); // load while the target is down: a time window
+                rig.loadForAWhile(); // load while the target is down
                 rig.stopLoad();
-                Thread.sleep(Math.max(0, OUTAGE_MS - FaultRig.LOAD_MS)); // retries keep failing meanwhile
+                // the outage lasts until a delivery has failed RETRIES_WHILE_DOWN attempts (backoff 100 ms doubling to 1 s:
+                // about a second an attempt once it is long), however long a busy machine takes for that
+                await("retries failing while the target is down").atMost(Duration.ofMillis(Math.max(60_000, OUTAGE_MS * 3)))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> highestFailedAttempt(router.log()) >= RETRIES_WHILE_DOWN);
                 refusedWhileDown = rig.refused.get();
                 back = TestReceiver.start(port);
                 rig.receiver = back;
