@@ -38,10 +38,7 @@ public final class DeliveriesInApi {
 
     public void latest(Exchange exchange) throws SQLException {
         QueryParameters query = QueryParameters.of(exchange);
-        String vendor = query.text("vendor");
-        if (vendor != null && !vendors.contains(vendor)) {
-            throw ApiRejected.invalidParameter("vendor must be one of " + String.join(", ", vendors.stream().sorted().toList()));
-        }
+        String vendor = query.vendor(vendors);
         int limit = query.number("limit", 50, 1, 500);
         List<Map<String, Object>> rows = new ArrayList<>();
         try (Connection c = dataSource.getConnection();

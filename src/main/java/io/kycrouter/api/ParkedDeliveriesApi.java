@@ -35,10 +35,7 @@ public final class ParkedDeliveriesApi {
 
     public void list(Exchange exchange) throws SQLException {
         QueryParameters query = QueryParameters.of(exchange);
-        String vendor = query.text("vendor");
-        if (vendor != null && !vendors.contains(vendor)) {
-            throw ApiRejected.invalidParameter("vendor must be one of " + String.join(", ", vendors.stream().sorted().toList()));
-        }
+        String vendor = query.vendor(vendors);
         int limit = query.number("limit", 100, 1, 1000);
         List<Map<String, Object>> parked = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();

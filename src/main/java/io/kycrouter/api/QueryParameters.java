@@ -51,6 +51,15 @@ final class QueryParameters {
     }
 
     /** A whole number clamped to [min, max]; {@code fallback} when absent. */
+    /** The optional {@code vendor} parameter: null when absent, else one of {@code known} (400 otherwise). */
+    String vendor(java.util.Set<String> known) {
+        String vendor = text("vendor");
+        if (vendor != null && !known.contains(vendor)) {
+            throw ApiRejected.invalidParameter("vendor must be one of " + String.join(", ", known.stream().sorted().toList()));
+        }
+        return vendor;
+    }
+
     int number(String name, int fallback, int min, int max) {
         String text = text(name);
         if (text == null) {
