@@ -49,6 +49,7 @@ import io.kycrouter.store.EventStore;
 import io.kycrouter.store.Inbox;
 import io.kycrouter.store.InboxRecovery;
 import io.kycrouter.store.Intake;
+import io.kycrouter.store.H2Compaction;
 import io.kycrouter.store.Retention;
 import io.kycrouter.store.StoreEventRecorder;
 import io.kycrouter.vendors.Settings;
@@ -74,7 +75,7 @@ import java.util.concurrent.ExecutorService;
 /**
  * Builds the router's beans from the {@code kyc.*} settings and binds them in the Camel registry, where the
  * YAML routes refer to them by name (ingress, canonical, inboxRecovery, outboxDispatcher, notifyTransport,
- * retention, operatorApi, deliveriesApi, parkedDeliveriesApi, remapApi, overviewApi, deliveriesInApi,
+ * retention, h2Compaction, operatorApi, deliveriesApi, parkedDeliveriesApi, remapApi, overviewApi, deliveriesInApi,
  * verificationsApi, consolePages, dataSource).
  */
 public class RouterConfiguration implements CamelConfiguration {
@@ -158,6 +159,8 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("retention", new Retention(dataSource, clock,
                 Duration.ofDays(kyc.number("retention.inbox-body-days", 30)),
                 (int) kyc.number("retention.batch-size", 500), Duration.ofMillis(kyc.number("retention.pause-ms", 50))));
+        context.getRegistry().bind("h2Compaction", new H2Compaction(dataSource,
+                (int) kyc.number("db.h2.compact-fill-rate", 80), (int) kyc.number("db.h2.compact-bytes", 1_048_576)));
         context.getRegistry().bind("notifyTransport", new NotifyTransport(clock));
         // each target's route from the template of its type (router/notifiers.yaml); Camel Main collects this builder
         // from the registry and adds templated routes once the route files are loaded

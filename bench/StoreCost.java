@@ -1,0 +1,198 @@
+import io.kycrouter.canonical.CanonicalStatus;
+import io.kycrouter.canonical.CanonicalType;
+import io.kycrouter.canonical.VerificationEvent;
+import io.kycrouter.store.Database;
+import io.kycrouter.store.EventStore;
+import io.kycrouter.store.Inbox;
+import io.kycrouter.store.Intake;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The store's cost alone, for comparing H2 settings (or schema changes) in one run: the router's own intake (group
+ * commit of the delivery, its canonical event and the verification's state) on one embedded H2 file per variant,
+ * driven by N threads that each submit a new delivery as soon as the previous one is committed (a verification gets
+ * three events). Variants are measured in interleaved rounds, so that the JIT and the machine's other load weigh on all
+ * of them alike. Prints, per variant: deliveries/s, the intake writer thread's CPU per delivery, and database file
+ * bytes per delivery.
+ *
+ *   java -cp target/kyc-webhook-router.jar bench/StoreCost.java [threads] [seconds per round] [rounds] 'name=URL options' ...
+ *
+ * e.g. 'default=' 'plain=COMPRESS=FALSE' 'small=COMPRESS=FALSE;PAGE_SIZE=4096'. The options are appended to a file URL
+ * that has WRITE_DELAY=0 and QUERY_CACHE_SIZE=64 (what the router sets); COMPRESS=TRUE is added unless given.
+ */
+public class StoreCost {
+
+    record Variant(String name, HikariDataSource dataSource, Intake intake, Path file, AtomicLong delivered, AtomicLong cpuNanos,
+                   AtomicLong wallNanos, AtomicLong lastSize) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int threads = Integer.parseInt(args[0]);
+        int seconds = Integer.parseInt(args[1]);
+        int rounds = Integer.parseInt(args[2]);
+        Path dir = Files.createTempDirectory("storecost");
+        List<Variant> variants = new ArrayList<>();
+        for (int i = 3; i < args.length; i++) {
+            String[] nv = args[i].split("=", 2);
+            String options = nv[1].isEmpty() ? "" : ";" + nv[1];
+            // HOUSEKEEP=<fill rate>/<bytes>/<period ms>: not H2's; compacts the store from a thread of its own
+            String housekeep = null;
+            java.util.regex.Matcher hk = java.util.regex.Pattern.compile(";HOUSEKEEP=([0-9/]+)").matcher(options);
+            if (hk.find()) {
+                housekeep = hk.group(1);
+                options = hk.replaceAll("");
+            }
+            if (!options.toUpperCase().contains("COMPRESS=")) {
+                options += ";COMPRESS=TRUE";
+            }
+            String url = "jdbc:h2:file:" + dir.resolve(nv[0]) + ";WRITE_DELAY=0;QUERY_CACHE_SIZE=64" + options;
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(url);
+            config.setUsername("sa");
+            config.setMaximumPoolSize(10);
+            HikariDataSource ds = new HikariDataSource(config);
+            Database.migrate(ds);
+            Clock clock = Clock.systemUTC();
+            Intake intake = new Intake(ds, new Inbox(ds), new EventStore(ds, clock, new ObjectMapper(), 64, Duration.ofSeconds(10)),
+                    clock, () -> { }, 64, Duration.ofSeconds(10));
+            WRITERS.put(nv[0], newThread("kyc-intake-writer"));
+            if (housekeep != null) {
+                String[] h = housekeep.split("/");
+                org.h2.mvstore.MVStore store;
+                try (java.sql.Connection c = ds.getConnection()) {
+                    store = ((org.h2.engine.SessionLocal) c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession()).getDatabase()
+                            .getStore().getMvStore();
+                }
+                Thread keeper = new Thread(() -> {
+                    while (true) {
+                        try {
+                            Thread.sleep(Long.parseLong(h[2]));
+                            store.compact(Integer.parseInt(h[0]), Integer.parseInt(h[1]));
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (RuntimeException e) {
+                            System.err.println("housekeeping: " + e);
+                        }
+                    }
+                }, "housekeeper-" + nv[0]);
+                keeper.setDaemon(true);
+                keeper.start();
+                KEEPERS.put(nv[0], keeper.getId());
+            }
+            variants.add(new Variant(nv[0], ds, intake, dir.resolve(nv[0] + ".mv.db"), new AtomicLong(), new AtomicLong(), new AtomicLong(),
+                    new AtomicLong()));
+        }
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Random random = new Random(17);
+        AtomicLong counter = new AtomicLong();
+        for (int round = -1; round < rounds; round++) { // round -1 warms up every variant
+            for (Variant v : variants) {
+                long writer = WRITERS.get(v.name());
+                long keeper = KEEPERS.getOrDefault(v.name(), -1L);
+                long cpu0 = mx.getThreadCpuTime(writer) + (keeper < 0 ? 0 : mx.getThreadCpuTime(keeper));
+                long start = System.nanoTime();
+                AtomicBoolean stop = new AtomicBoolean();
+                AtomicLong done = new AtomicLong();
+                List<Thread> senders = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    long seed = random.nextLong();
+                    Thread sender = new Thread(() -> {
+                        Random r = new Random(seed);
+                        while (!stop.get()) {
+                            long n = counter.incrementAndGet();
+                            v.intake().accept(delivery(n, r));
+                            done.incrementAndGet();
+                        }
+                    });
+                    sender.start();
+                    senders.add(sender);
+                }
+                Thread.sleep(seconds * 1000L);
+                stop.set(true);
+                for (Thread s : senders) {
+                    s.join();
+                }
+                if (round >= 0) {
+                    long size = Files.size(v.file());
+                    System.out.printf("round %d %-12s %8d deliveries, file +%d bytes per delivery%n", round, v.name(), done.get(),
+                            (size - v.lastSize().get()) / Math.max(1, done.get()));
+                    v.lastSize().set(size);
+                    v.delivered().addAndGet(done.get());
+                    v.cpuNanos().addAndGet(mx.getThreadCpuTime(writer) + (keeper < 0 ? 0 : mx.getThreadCpuTime(keeper)) - cpu0);
+                    v.wallNanos().addAndGet(System.nanoTime() - start);
+                }
+            }
+        }
+        System.out.printf("%-12s %12s %22s %20s%n", "variant", "deliveries/s", "writer CPU/delivery", "file bytes/delivery");
+        for (Variant v : variants) {
+            long n = v.delivered().get();
+            System.out.printf("%-12s %12.0f %19.0f us %20.0f%n", v.name(), n / (v.wallNanos().get() / 1e9),
+                    v.cpuNanos().get() / 1e3 / n, (double) Files.size(v.file()) / counter.get() * variants.size());
+            v.intake().close();
+            v.dataSource().close();
+        }
+    }
+
+    private static final Map<String, Long> KEEPERS = new ConcurrentHashMap<>();
+
+    /** The intake writer thread of each variant. */
+    private static final Map<String, Long> WRITERS = new ConcurrentHashMap<>();
+
+    /** The thread of that name started last (the variant's, just created). */
+    private static long newThread(String name) {
+        long newest = -1;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name) && !WRITERS.containsValue(t.getId())) {
+                newest = Math.max(newest, t.getId());
+            }
+        }
+        return newest;
+    }
+
+    private static final String[] WORDS = {"document", "selfie", "liveness", "passport", "country", "review", "check",
+            "result", "score", "level", "applicant", "address", "match", "face", "ocr", "field", "warning", "clear",
+            "attempt", "device", "session", "network", "risk", "source", "watchlist", "expiry", "issuer", "front", "back"};
+
+    /** A delivery of about 1.4 KB: a vendor-like JSON body with ids, times and words (about as compressible as real ones). */
+    static Intake.Accepted delivery(long n, Random r) {
+        // three events per verification, verifications in no particular order (as their ids are in the index)
+        String verification = "v-" + Long.toHexString((n / 3) * 0x9E3779B97F4A7C15L);
+        String key = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        StringBuilder body = new StringBuilder("{\"type\":\"applicantReviewed\",\"applicantId\":\"").append(verification)
+                .append("\",\"inspectionId\":\"").append(UUID.randomUUID()).append("\",\"correlationId\":\"").append(key)
+                .append("\",\"createdAtMs\":\"").append(now).append("\",\"reviewResult\":{\"reviewAnswer\":\"GREEN\"},\"checks\":[");
+        while (body.length() < 1300) {
+            body.append("{\"id\":\"").append(UUID.randomUUID()).append("\",\"at\":\"").append(now.minusMillis(r.nextInt(100_000)))
+                    .append("\",\"name\":\"").append(WORDS[r.nextInt(WORDS.length)]).append('_').append(WORDS[r.nextInt(WORDS.length)])
+                    .append("\",\"score\":").append(r.nextInt(1000) / 10.0).append("},");
+        }
+        body.setLength(body.length() - 1);
+        body.append("]}");
+        // a time-ordered event id, as the router's (UUIDv7)
+        String eventId = new UUID(now.toEpochMilli() << 16 | 0x7000L | (n & 0xFFF), 0x8000_0000_0000_0000L | (r.nextLong() >>> 2)).toString();
+        VerificationEvent event = new VerificationEvent(eventId, "sumsub", "applicantReviewed", key,
+                CanonicalType.VERIFICATION_COMPLETED, CanonicalStatus.APPROVED, true, verification, null, null, List.of(),
+                List.of(), false, now.toString(), now.toString(), 0);
+        return new Intake.Accepted(new Inbox.Incoming("sumsub", key, body.toString(), now, "hmac-sha256"), event, null);
+    }
+}

@@ -1,0 +1,87 @@
+package io.kycrouter.store;
+
+import org.h2.engine.Session;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Compacts an embedded H2 database file while the router runs: H2's own housekeeping, which the router's
+ * WRITE_DELAY=0 switches off. H2 writes every commit as a new chunk of copied pages and reuses a chunk's space only
+ * once none of its pages is live; the pages that stay live (a verification's state, an index page few commits touch)
+ * keep whole chunks alive. H2 rewrites those live pages into new chunks from its background thread, which only runs
+ * with a write delay; without it the file grew by about 10 KB per delivery, for ever. Each run here (router/store.yaml,
+ * every {@code kyc.db.h2.compact-period-ms}) rewrites at most {@code kyc.db.h2.compact-bytes} of the chunks with the
+ * fewest live pages, when the live share of the file's chunks is below {@code kyc.db.h2.compact-fill-rate} percent
+ * and something was committed since the last run: their space is then reused. (The share stays somewhat below 80 %
+ * under load, so the runs go on while deliveries come in, at most that many bytes each, and stop when they stop.) It does nothing on PostgreSQL, an in-memory H2 or an H2 server (that server's own
+ * settings apply).
+ */
+public final class H2Compaction {
+
+    private static final Logger LOG = LoggerFactory.getLogger("kyc.store");
+
+    private final DataSource dataSource;
+    private final int fillRate;
+    private final int bytes;
+    private volatile boolean failedBefore;
+    private volatile long versionAfterLastRun = -1;
+
+    public H2Compaction(DataSource dataSource, int fillRate, int bytes) {
+        this.dataSource = dataSource;
+        this.fillRate = Math.max(0, Math.min(100, fillRate));
+        this.bytes = Math.max(1, bytes);
+    }
+
+    /**
+     * One run. Returns whether chunks were rewritten; false when the file was full enough, when nothing was committed
+     * since the last run (an idle router writes nothing), or when the database is not an embedded H2 file. A failure
+     * (the disk full, the database closing) is logged once and tried again at the next run.
+     */
+    public boolean compact() {
+        try {
+            MVStore store = fileStore();
+            if (store == null || store.getCurrentVersion() == versionAfterLastRun) {
+                return false;
+            }
+            boolean rewritten = store.compact(fillRate, bytes);
+            versionAfterLastRun = store.getCurrentVersion();
+            failedBefore = false;
+            return rewritten;
+        } catch (SQLException | MVStoreException e) {
+            if (!failedBefore) {
+                LOG.warn("H2 compaction skipped: {}", e.getMessage());
+            }
+            failedBefore = true;
+            return false;
+        }
+    }
+
+    /** The share of the file's chunks that is live, in percent (100 when there is nothing to compact here). */
+    public int chunksFillRate() throws SQLException {
+        MVStore store = fileStore();
+        return store == null ? 100 : store.getFileStore().getChunksFillRate();
+    }
+
+    /** The store of an embedded H2 database in a file, looked up each time (the database may have been reopened). */
+    private MVStore fileStore() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            if (!c.isWrapperFor(JdbcConnection.class)) {
+                return null;
+            }
+            Session session = c.unwrap(JdbcConnection.class).getSession();
+            if (!(session instanceof SessionLocal local) || local.getDatabase().getStore() == null) {
+                return null; // an H2 server: compacted by the server
+            }
+            MVStore store = local.getDatabase().getStore().getMvStore();
+            return store.getFileStore() == null || store.isClosed() ? null : store;
+        }
+    }
+}
