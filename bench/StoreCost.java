@@ -3,6 +3,7 @@ import io.kycrouter.canonical.CanonicalType;
 import io.kycrouter.canonical.VerificationEvent;
 import io.kycrouter.store.Database;
 import io.kycrouter.store.EventStore;
+import io.kycrouter.store.H2Compaction;
 import io.kycrouter.store.Inbox;
 import io.kycrouter.store.Intake;
 
@@ -38,6 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * e.g. 'default=' 'plain=COMPRESS=FALSE' 'small=COMPRESS=FALSE;PAGE_SIZE=4096'. The options are appended to a file URL
  * that has WRITE_DELAY=0 and QUERY_CACHE_SIZE=64 (what the router sets); COMPRESS=TRUE is added unless given.
+ * HOUSEKEEP=fill/bytes/period-ms compacts the variant's file with the router's H2Compaction from a thread of its own
+ * (as the router's timer route does); that thread's CPU over the whole measured part counts with the writer's.
  */
 public class StoreCost {
 
@@ -77,21 +80,15 @@ public class StoreCost {
             WRITERS.put(nv[0], newThread("kyc-intake-writer"));
             if (housekeep != null) {
                 String[] h = housekeep.split("/");
-                org.h2.mvstore.MVStore store;
-                try (java.sql.Connection c = ds.getConnection()) {
-                    store = ((org.h2.engine.SessionLocal) c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession()).getDatabase()
-                            .getStore().getMvStore();
-                }
-                Thread keeper = new Thread(() -> {
+                H2Compaction compaction = new H2Compaction(ds, Integer.parseInt(h[0]), Integer.parseInt(h[1]));
+                Thread keeper = new Thread(() -> { // as the router's timer route does
                     while (true) {
                         try {
                             Thread.sleep(Long.parseLong(h[2]));
-                            store.compact(Integer.parseInt(h[0]), Integer.parseInt(h[1]));
                         } catch (InterruptedException e) {
                             return;
-                        } catch (RuntimeException e) {
-                            System.err.println("housekeeping: " + e);
                         }
+                        compaction.compact();
                     }
                 }, "housekeeper-" + nv[0]);
                 keeper.setDaemon(true);
@@ -104,11 +101,14 @@ public class StoreCost {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         Random random = new Random(17);
         AtomicLong counter = new AtomicLong();
+        Map<String, Long> keeperCpu0 = new java.util.HashMap<>();
         for (int round = -1; round < rounds; round++) { // round -1 warms up every variant
+            if (round == 0) {
+                KEEPERS.forEach((name, id) -> keeperCpu0.put(name, mx.getThreadCpuTime(id)));
+            }
             for (Variant v : variants) {
                 long writer = WRITERS.get(v.name());
-                long keeper = KEEPERS.getOrDefault(v.name(), -1L);
-                long cpu0 = mx.getThreadCpuTime(writer) + (keeper < 0 ? 0 : mx.getThreadCpuTime(keeper));
+                long cpu0 = mx.getThreadCpuTime(writer);
                 long start = System.nanoTime();
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicLong done = new AtomicLong();
@@ -137,11 +137,13 @@ public class StoreCost {
                             (size - v.lastSize().get()) / Math.max(1, done.get()));
                     v.lastSize().set(size);
                     v.delivered().addAndGet(done.get());
-                    v.cpuNanos().addAndGet(mx.getThreadCpuTime(writer) + (keeper < 0 ? 0 : mx.getThreadCpuTime(keeper)) - cpu0);
+                    v.cpuNanos().addAndGet(mx.getThreadCpuTime(writer) - cpu0);
                     v.wallNanos().addAndGet(System.nanoTime() - start);
                 }
             }
         }
+        KEEPERS.forEach((name, id) -> variants.stream().filter(v -> v.name().equals(name)).findFirst()
+                .ifPresent(v -> v.cpuNanos().addAndGet(mx.getThreadCpuTime(id) - keeperCpu0.get(name))));
         System.out.printf("%-12s %12s %22s %20s%n", "variant", "deliveries/s", "writer CPU/delivery", "file bytes/delivery");
         for (Variant v : variants) {
             long n = v.delivered().get();

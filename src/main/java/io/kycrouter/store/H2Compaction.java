@@ -17,12 +17,13 @@ import java.sql.SQLException;
  * WRITE_DELAY=0 switches off. H2 writes every commit as a new chunk of copied pages and reuses a chunk's space only
  * once none of its pages is live; the pages that stay live (a verification's state, an index page few commits touch)
  * keep whole chunks alive. H2 rewrites those live pages into new chunks from its background thread, which only runs
- * with a write delay; without it the file grew by about 10 KB per delivery, for ever. Each run here (router/store.yaml,
+ * with a write delay; without it the file grew for ever: about 10 KB per delivery at saturation, 30-40 KB at one
+ * delivery per commit (light load: every commit rewrites whole pages). Each run here (router/retention.yaml,
  * every {@code kyc.db.h2.compact-period-ms}) rewrites at most {@code kyc.db.h2.compact-bytes} of the chunks with the
  * fewest live pages, when the live share of the file's chunks is below {@code kyc.db.h2.compact-fill-rate} percent
  * and something was committed since the last run: their space is then reused. (The share stays somewhat below 80 %
- * under load, so the runs go on while deliveries come in, at most that many bytes each, and stop when they stop.) It does nothing on PostgreSQL, an in-memory H2 or an H2 server (that server's own
- * settings apply).
+ * under load, so the runs go on while deliveries come in, at most that many bytes each, and stop when they stop.)
+ * It does nothing on PostgreSQL, an in-memory H2 or an H2 server (that server's own settings apply).
  */
 public final class H2Compaction {
 
