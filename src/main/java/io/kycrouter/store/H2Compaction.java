@@ -4,7 +4,6 @@ import org.h2.engine.Session;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
-import org.h2.mvstore.MVStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +55,7 @@ public final class H2Compaction {
             versionAfterLastRun = store.getCurrentVersion();
             failedBefore = false;
             return rewritten;
-        } catch (SQLException | MVStoreException e) {
+        } catch (SQLException | RuntimeException e) {
             if (!failedBefore) {
                 LOG.warn("H2 compaction skipped: {}", e.getMessage());
             }
