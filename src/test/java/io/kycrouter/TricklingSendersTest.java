@@ -7,10 +7,12 @@ import io.kycrouter.support.Signer;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,20 +29,9 @@ class TricklingSendersTest {
     void signedWebhooksAreAcceptedBesideSendersTricklingLargeBodies() throws Exception {
         Map<String, String> settings = RunningRouter.defaults(RunningRouter.tempDir("trickling"));
         settings.put("kyc.ingress.body-memory", "300000"); // two of the declared bodies fill it
-        List<RawConnection> tricklers = new ArrayList<>();
-        AtomicBoolean trickling = new AtomicBoolean(true);
-        Thread trickle = new Thread(() -> {
-            while (trickling.get()) { // a byte on every connection every 200 ms: always some progress
-                for (RawConnection c : tricklers) {
-                    c.trySend(new byte[] {' '});
-                }
-                try {
-                    Thread.sleep(200); // the trickle itself, what the test is about: not a wait for a condition
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        List<RawConnection> tricklers = new CopyOnWriteArrayList<>();
+        // a byte on every connection every 200 ms, at a fixed rate: always some progress
+        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
         try (RunningRouter router = RunningRouter.start(settings)) {
             for (int i = 0; i < 8; i++) {
                 // half with a forged signature (read, and refused once their body has arrived), half with none
@@ -53,7 +44,7 @@ class TricklingSendersTest {
             for (RawConnection c : tricklers) {
                 await("the server's word on a trickler's head").atMost(RunningRouter.WAIT).until(() -> read(c) && !c.received().isEmpty());
             }
-            trickle.start();
+            trickle.scheduleAtFixedRate(() -> tricklers.forEach(c -> c.trySend(new byte[] {' '})), 0, 200, TimeUnit.MILLISECONDS);
 
             for (int i = 0; i < 20; i++) {
                 byte[] body = event(i);
@@ -63,8 +54,8 @@ class TricklingSendersTest {
             assertThat(router.count("select count(*) from inbox")).isEqualTo(20);
             assertThat(bodyMemory(router)).as("what the tricklers hold: what they sent").isLessThan(DECLARED);
         } finally {
-            trickling.set(false);
-            trickle.join();
+            trickle.shutdownNow();
+            trickle.awaitTermination(10, TimeUnit.SECONDS);
             for (RawConnection c : tricklers) {
                 c.close();
             }
