@@ -1,6 +1,5 @@
 package io.kycrouter.store;
 
-import org.h2.engine.Session;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
@@ -33,6 +32,8 @@ public final class H2Compaction {
     private final int bytes;
     private volatile boolean failedBefore;
     private volatile long versionAfterLastRun = -1;
+    /** Cleared once a connection showed that the database is not an embedded H2 (that does not change while it runs). */
+    private volatile boolean maybeEmbedded = true;
 
     public H2Compaction(DataSource dataSource, int fillRate, int bytes) {
         this.dataSource = dataSource;
@@ -72,13 +73,17 @@ public final class H2Compaction {
 
     /** The store of an embedded H2 database in a file, looked up each time (the database may have been reopened). */
     private MVStore fileStore() throws SQLException {
+        if (!maybeEmbedded) {
+            return null; // no connection taken from the pool every period on PostgreSQL
+        }
         try (Connection c = dataSource.getConnection()) {
-            if (!c.isWrapperFor(JdbcConnection.class)) {
+            if (!c.isWrapperFor(JdbcConnection.class)
+                    || !(c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal local)) {
+                maybeEmbedded = false; // PostgreSQL, or an H2 server: compacted by the server
                 return null;
             }
-            Session session = c.unwrap(JdbcConnection.class).getSession();
-            if (!(session instanceof SessionLocal local) || local.getDatabase().getStore() == null) {
-                return null; // an H2 server: compacted by the server
+            if (local.getDatabase().getStore() == null) {
+                return null;
             }
             MVStore store = local.getDatabase().getStore().getMvStore();
             return store.getFileStore() == null || store.isClosed() ? null : store;
