@@ -15,12 +15,15 @@ import java.util.Set;
  * BENCH_PROFILE=1): the share of execution samples per method on top of the stack (self), and per method anywhere on
  * the stack (inclusive, the router's own and the libraries' entry points), and the allocation by class.
  *
- *   java bench/Hotspots.java recording.jfr [rows]
+ *   java bench/Hotspots.java recording.jfr [rows] [thread name prefix]
+ *
+ * With a thread name prefix (e.g. "vert.x-worker", "kyc-intake-writer"), only that kind of thread's samples count.
  */
 public class Hotspots {
 
     public static void main(String[] args) throws Exception {
         int rows = args.length > 1 ? Integer.parseInt(args[1]) : 25;
+        String threadPrefix = args.length > 2 ? args[2] : "";
         Map<String, Long> self = new HashMap<>();
         Map<String, Long> inclusive = new HashMap<>();
         Map<String, Long> allocated = new HashMap<>();
@@ -33,6 +36,9 @@ public class Hotspots {
                 continue;
             }
             List<RecordedFrame> frames = stack.getFrames();
+            if (!threadPrefix.isEmpty() && !threadName(e).startsWith(threadPrefix)) {
+                continue;
+            }
             if (type.equals("jdk.ExecutionSample")) {
                 samples++;
                 self.merge(name(frames.get(0)), 1L, Long::sum);
@@ -64,6 +70,11 @@ public class Hotspots {
         System.out.println(title + ":");
         counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(rows)
                 .forEach(en -> System.out.printf("  %5.1f %%  %s%n", en.getValue() * 100.0 / Math.max(1, samples), en.getKey()));
+    }
+
+    static String threadName(RecordedEvent e) {
+        var thread = e.hasField("sampledThread") ? e.getThread("sampledThread") : e.getThread();
+        return thread == null || thread.getJavaName() == null ? "" : thread.getJavaName();
     }
 
     static String name(RecordedFrame f) {

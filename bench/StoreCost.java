@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  *   java -cp target/kyc-webhook-router.jar bench/StoreCost.java [threads] [seconds per round] [rounds] 'name=URL options' ...
  *
- * e.g. 'default=' 'plain=COMPRESS=FALSE' 'small=COMPRESS=FALSE;PAGE_SIZE=4096'. The options are appended to a file URL
+ * e.g. 'default=' 'plain=COMPRESS=FALSE' 'noindex=|drop index ix_inbox_unprocessed' (statements after a '|' run once the
+ * migrations have: a schema change measured before it is made). The options are appended to a file URL
  * that has WRITE_DELAY=0 and QUERY_CACHE_SIZE=64 (what the router sets); COMPRESS=TRUE is added unless given.
  * HOUSEKEEP=fill/bytes/period-ms compacts the variant's file with the router's H2Compaction from a thread of its own
  * (as the router's timer route does); that thread's CPU over the whole measured part counts with the writer's.
@@ -56,6 +57,9 @@ public class StoreCost {
         List<Variant> variants = new ArrayList<>();
         for (int i = 3; i < args.length; i++) {
             String[] nv = args[i].split("=", 2);
+            // 'name=options|sql|sql': statements run after the migrations (a schema change measured before it is made)
+            String[] parts = nv[1].split("\\|");
+            nv[1] = parts[0];
             String options = nv[1].isEmpty() ? "" : ";" + nv[1];
             // HOUSEKEEP=<fill rate>/<bytes>/<period ms>: not H2's; compacts the store from a thread of its own
             String housekeep = null;
@@ -74,6 +78,11 @@ public class StoreCost {
             config.setMaximumPoolSize(10);
             HikariDataSource ds = new HikariDataSource(config);
             Database.migrate(ds);
+            try (var c = ds.getConnection(); var st = c.createStatement()) {
+                for (int p = 1; p < parts.length; p++) {
+                    st.execute(parts[p]);
+                }
+            }
             Clock clock = Clock.systemUTC();
             Intake intake = new Intake(ds, new Inbox(ds), new EventStore(ds, clock, new ObjectMapper(), 64, Duration.ofSeconds(10)),
                     clock, () -> { }, 64, Duration.ofSeconds(10));

@@ -13,7 +13,8 @@
 #   2. open loop (bench/FixedRateSender.java): a constant half of the saturation rate, latency from each request's
 #      intended send time, and the router's CPU per delivery at that rate
 #   3. delivery lag from ingress to the notifier target's 2xx under a steady load (200 webhooks/s): p50/p99
-#   4. disk per delivery accepted (database files, or on PostgreSQL the tables, after the 1 KB runs)
+#   4. disk per delivery accepted (database files, or on PostgreSQL the tables, after the 1 KB runs), and the growth
+#      per delivery during the full pipeline's measured run alone (past the warm-up: what a long run adds)
 #   5. scaling curve (skipped with --quick): 1, 8, 64, 256 connections; bodies of 1 KB, 10 KB, 100 KB
 #   6. start-up time to the first 200, resident memory after the run
 # The full pipeline is: authenticate (each vendor's own scheme), parse, commit to the inbox (group commit),
@@ -213,6 +214,15 @@ metric_sum() { curl -s "http://127.0.0.1:$MGMT_PORT/observe/metrics" | awk -v re
 pending() { metric_sum '^kyc_outbox_pending[{]'; }
 answered() { metric_sum '^kyc_webhooks_received_total[{].*outcome="(accepted|duplicate)"'; }
 accepted() { metric_sum '^kyc_webhooks_received_total[{].*outcome="accepted"'; }
+# the router's database in bytes: its files, or on PostgreSQL its tables with their indexes and TOAST (not the WAL)
+disk_full() {
+  if [ -n "$PG" ]; then
+    psql -qtA -h 127.0.0.1 -U postgres -d "$PGDB" -c "select coalesce(sum(pg_total_relation_size(c.oid)), 0) from pg_class c
+      join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema', 'bench_naive')"
+  else
+    stat -c %s "$work"/kyc.* 2>/dev/null | awk '{s += $1} END {printf "%.0f", s}'
+  fi
+}
 # every exchange the context completed: during the warm-up of an extra route, nearly all of them are that route's
 exchanges() { metric_sum '^camel_exchanges_total[{]'; }
 drain() { # waits until the notifier target has every event; prints how long that took; sets DRAIN_SECS, DRAIN_LEFT
@@ -263,7 +273,9 @@ warm_up full answered "$work/mix-warm.lua" "http://127.0.0.1:$ROUTER_PORT" 0
 CURVE_FULL=$WARMUP_CURVE
 settle 8
 [ -n "${BENCH_PROFILE:-}" ] && jcmd "$(cat "$work/router.pid")" JFR.start name=full settings=profile filename="$work/full.jfr" >/dev/null
+DISK_BEFORE_FULL=$(disk_full); ACCEPTED_BEFORE_FULL=$(accepted)
 run full "$work/mix-1k.lua" "http://127.0.0.1:$ROUTER_PORT" "$CONNECTIONS" "$SECONDS_RUN"
+DISK_AFTER_FULL=$(disk_full); ACCEPTED_AFTER_FULL=$(accepted)
 if [ -n "${BENCH_PROFILE:-}" ]; then
   jcmd "$(cat "$work/router.pid")" JFR.stop name=full >/dev/null
   cp "$work/full.jfr" "$BENCH_PROFILE"
@@ -303,11 +315,11 @@ if [ -n "$PG" ]; then
   # tables with their indexes and TOAST; the write-ahead log is not counted
   pg_bytes() { psql -qtA -h 127.0.0.1 -U postgres -d "$PGDB" -c "select coalesce(sum(pg_total_relation_size(c.oid)), 0) from pg_class c
     join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') and $1"; }
-  DISK_FULL=$(pg_bytes "n.nspname <> 'bench_naive'"); DISK_FAST=$(pg_bytes "c.relname = 'naive_fast'")
+  DISK_FULL=$(disk_full); DISK_FAST=$(pg_bytes "c.relname = 'naive_fast'")
   DISK_DURABLE=$(pg_bytes "c.relname = 'naive_durable'"); DISK_WHAT="tables with their indexes"
 else
   files_bytes() { stat -c %s "$@" 2>/dev/null | awk '{s += $1} END {printf "%.0f", s}'; }
-  DISK_FULL=$(files_bytes "$work"/kyc.*); DISK_FAST=$(files_bytes "$work"/naive-fast.*)
+  DISK_FULL=$(disk_full); DISK_FAST=$(files_bytes "$work"/naive-fast.*)
   DISK_DURABLE=$(files_bytes "$work"/naive-durable.*); DISK_WHAT="database files"
 fi
 
@@ -359,6 +371,8 @@ per_delivery() { # label bytes deliveries [target]
   if [ -n "${4:-}" ]; then target "$line (target <= 4 KB)" "$kb <= 4"; else echo "$line"; fi
 }
 per_delivery "full pipeline" "$DISK_FULL" "$ACCEPTED" target
+# the growth while the measured closed-loop run went on, its file past the warm-up: what a long run adds per delivery
+per_delivery "full pipeline, growth in its run" "$(( DISK_AFTER_FULL - DISK_BEFORE_FULL ))" "$(( ACCEPTED_AFTER_FULL - ACCEPTED_BEFORE_FULL ))"
 per_delivery "$NAIVE_FAST" "$DISK_FAST" "$NAIVE_FAST_ROWS"
 per_delivery "$NAIVE_DURABLE" "$DISK_DURABLE" "$NAIVE_DURABLE_ROWS"
 

@@ -31,10 +31,8 @@ public final class PersonalData {
     // Bounded quantifiers, and inputs cut short before matching: vendor text never makes a regex run long.
     private static final Pattern EMAIL = Pattern.compile("[^\\s@]{1,64}+@[^\\s@]{1,253}+");
     private static final Pattern DIGITS = Pattern.compile("\\d[\\d -]{6,40}\\d");
-    private static final Pattern CODE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
-    // "Approved", "Not Screened", "SUCCESS_DATA_CHANGED": at most three words, single spaces
-    private static final Pattern CHECK_RESULT = Pattern.compile("[A-Za-z0-9_.:-]{1,40}(?: [A-Za-z0-9_.:-]{1,40}){0,2}");
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9_.:-]{1,256}");
+    // A code, [A-Za-z0-9_.:-]{1,64}, and a check result ("Approved", "Not Screened", "SUCCESS_DATA_CHANGED": at most
+    // three such words of up to 40 characters, single spaces) are read by isWord and isWords below.
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(?:\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}");
     private static final Pattern DATE = Pattern.compile("\\d{1,4}[-./]\\d{1,2}[-./]\\d{1,4}");
@@ -70,23 +68,73 @@ public final class PersonalData {
 
     /** A reason code: a bounded identifier ({@code [A-Za-z0-9_.:-]{1,64}}) that is not shaped like personal data. */
     public static boolean isCode(String value) {
-        return value != null && value.length() <= 64 && CODE.matcher(value).matches() && !shapedLikePersonalData(value);
+        return value != null && isWord(value, 0, value.length(), 64) && !shapedLikePersonalData(value);
     }
 
     /** A check result: up to three such words, 40 characters in all, not shaped like personal data. */
     public static boolean isCheckResult(String value) {
-        return value != null && value.length() <= 40 && CHECK_RESULT.matcher(value).matches() && !shapedLikePersonalData(value);
+        return value != null && value.length() <= 40 && isWords(value, 3) && !shapedLikePersonalData(value);
     }
 
     /** A vendor's identifier (relatedId): one bounded token, no spaces. Vendor ids are often long digit runs or UUIDs. */
     public static boolean isIdentifier(String value) {
-        return value != null && value.length() <= 256 && IDENTIFIER.matcher(value).matches();
+        return value != null && isWord(value, 0, value.length(), 256);
     }
 
-    /** A birth or other date, an IP address, a phone or other number: called with short, bounded values only. */
+    // The checks below run on every reason code and check result of every event: plain character loops, no regex
+    // (they accept what the patterns [A-Za-z0-9_.:-]{1,max} and words of it accepted; ValueShapeTest holds both).
+
+    /** Characters [from, to) of the value are one word of [A-Za-z0-9_.:-], 1 to max characters. */
+    private static boolean isWord(String value, int from, int to, int max) {
+        if (to <= from || to - from > max) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char ch = value.charAt(i);
+            if (!(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '.'
+                    || ch == ':' || ch == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One to {@code maxWords} words of up to 40 characters each, separated by single spaces. */
+    private static boolean isWords(String value, int maxWords) {
+        int words = 0;
+        int start = 0;
+        while (true) {
+            int space = value.indexOf(' ', start);
+            int end = space < 0 ? value.length() : space;
+            if (++words > maxWords || !isWord(value, start, end, 40)) {
+                return false;
+            }
+            if (space < 0) {
+                return true;
+            }
+            start = space + 1;
+        }
+    }
+
+    /**
+     * A birth or other date, an IP address, a phone or other number: called with short, bounded values only. The
+     * patterns run only where they can match: a date or an IPv4 address has at least three digits, an IPv6 address
+     * two colons (a code such as DOCUMENT_EXPIRED is looked at once, without a regex).
+     */
     private static boolean shapedLikePersonalData(String value) {
-        long digits = value.chars().filter(Character::isDigit).count();
-        return digits > MAX_DIGITS || IPV4.matcher(value).find() || DATE.matcher(value).find() || IPV6.matcher(value).matches();
+        int digits = 0;
+        int colons = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (Character.isDigit(ch)) {
+                digits++;
+            } else if (ch == ':') {
+                colons++;
+            }
+        }
+        return digits > MAX_DIGITS
+                || digits >= 3 && (IPV4.matcher(value).find() || DATE.matcher(value).find())
+                || colons >= 2 && IPV6.matcher(value).matches();
     }
 
     static boolean isEmail(String trimmed) {

@@ -26,13 +26,16 @@ public final class Targets {
     static final int MIN_KEY_BYTES = 24;
 
     private final Map<String, TargetDefinition> targets;
+    /** By name, sorted once: read after every commit of new events. */
+    private final List<TargetDefinition> sorted;
 
     public Targets(Map<String, TargetDefinition> targets) {
         this.targets = Map.copyOf(targets);
+        this.sorted = this.targets.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
     }
 
     public List<TargetDefinition> all() {
-        return targets.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
+        return sorted;
     }
 
     public Optional<TargetDefinition> find(String name) {

@@ -52,8 +52,10 @@ public final class EventStore implements AutoCloseable {
     private List<Boolean> appendAll(Connection c, List<Serialized> items) throws SQLException {
         List<Boolean> appended = new ArrayList<>(items.size());
         EventLog.Positions positions = EventLog.reserve(c, items.size()); // first: see EventLog
-        for (Serialized item : items) {
-            appended.add(appendIn(c, item.event(), item.payload(), positions));
+        try (BatchStatements statements = new BatchStatements(c)) {
+            for (Serialized item : items) {
+                appended.add(appendIn(statements, item.event(), item.payload(), positions));
+            }
         }
         return appended;
     }
@@ -66,8 +68,8 @@ public final class EventStore implements AutoCloseable {
         for (int attempt = 0; attempt < 5; attempt++) {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
-                try {
-                    boolean appended = appendIn(c, event, payload, EventLog.reserve(c, 1));
+                try (BatchStatements statements = new BatchStatements(c)) {
+                    boolean appended = appendIn(statements, event, payload, EventLog.reserve(c, 1));
                     c.commit();
                     return appended;
                 } catch (SQLException | RuntimeException e) {
@@ -89,7 +91,7 @@ public final class EventStore implements AutoCloseable {
         throw new StoreUnavailable("event store write kept conflicting", last);
     }
 
-    private boolean appendIn(Connection c, VerificationEvent event, String payload, EventLog.Positions positions)
+    private boolean appendIn(BatchStatements c, VerificationEvent event, String payload, EventLog.Positions positions)
             throws SQLException {
         if (alreadyStored(c, event.inboxId())) {
             markProcessed(c, event.inboxId());
@@ -104,7 +106,7 @@ public final class EventStore implements AutoCloseable {
      * The event of a delivery stored in the same transaction (see {@link Intake}): its inbox row is new, and is
      * written already processed, so there is nothing to check first and nothing to mark after.
      */
-    void appendNew(Connection c, VerificationEvent event, long position) throws SQLException {
+    void appendNew(BatchStatements c, VerificationEvent event, long position) throws SQLException {
         insert(c, event, serialize(event), position);
     }
 
@@ -117,7 +119,7 @@ public final class EventStore implements AutoCloseable {
     }
 
     /** Appends the event at {@code position} of the log and moves its verification's state. */
-    private void insert(Connection c, VerificationEvent event, String payload, long position) throws SQLException {
+    private void insert(BatchStatements c, VerificationEvent event, String payload, long position) throws SQLException {
         insertRevision(c, event, payload, 0, position);
         Instant occurredAt = event.occurredAt() == null ? null : Instant.parse(event.occurredAt());
         moveState(c, event, occurredAt, occurredAt == null ? Instant.parse(event.receivedAt()) : occurredAt);
@@ -130,104 +132,105 @@ public final class EventStore implements AutoCloseable {
      */
     void insertRevision(Connection c, VerificationEvent event, String payload, int revision, long position)
             throws SQLException {
+        try (BatchStatements statements = new BatchStatements(c)) {
+            insertRevision(statements, event, payload, revision, position);
+        }
+    }
+
+    private void insertRevision(BatchStatements c, VerificationEvent event, String payload, int revision, long position)
+            throws SQLException {
         // null when the vendor's time could not be read: the log row keeps the time received, the state treats it as
         // the oldest time there is (StateDecision), so an unreadable time can never make an event the newest
         Instant occurredAt = event.occurredAt() == null ? null : Instant.parse(event.occurredAt());
         Instant receivedAt = Instant.parse(event.receivedAt());
-        try (PreparedStatement s = c.prepareStatement(
+        PreparedStatement s = c.get(
                 "insert into canonical_event (event_id, inbox_id, vendor, verification_id, vendor_event_type, type,"
-                        + " status, is_final, occurred_at, received_at, payload, revision, seq) values (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-            s.setString(1, event.eventId());
-            s.setLong(2, event.inboxId());
-            s.setString(3, event.vendor());
-            s.setString(4, event.verificationId());
-            s.setString(5, event.vendorEventType());
-            s.setString(6, event.type().name());
-            s.setString(7, event.status() == null ? null : event.status().name());
-            s.setBoolean(8, event.isFinal());
-            s.setObject(9, utc(occurredAt == null ? receivedAt : occurredAt));
-            s.setObject(10, utc(receivedAt));
-            s.setString(11, payload);
-            s.setInt(12, revision);
-            s.setLong(13, position);
-            s.executeUpdate();
+                        + " status, is_final, occurred_at, received_at, payload, revision, seq) values (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        s.setString(1, event.eventId());
+        s.setLong(2, event.inboxId());
+        s.setString(3, event.vendor());
+        s.setString(4, event.verificationId());
+        s.setString(5, event.vendorEventType());
+        s.setString(6, event.type().name());
+        s.setString(7, event.status() == null ? null : event.status().name());
+        s.setBoolean(8, event.isFinal());
+        s.setObject(9, utc(occurredAt == null ? receivedAt : occurredAt));
+        s.setObject(10, utc(receivedAt));
+        s.setString(11, payload);
+        s.setInt(12, revision);
+        s.setLong(13, position);
+        s.executeUpdate();
+    }
+
+    private static boolean alreadyStored(BatchStatements c, long inboxId) throws SQLException {
+        PreparedStatement s = c.get("select 1 from canonical_event where inbox_id = ?");
+        s.setLong(1, inboxId);
+        try (ResultSet rs = s.executeQuery()) {
+            return rs.next();
         }
     }
 
-    private static boolean alreadyStored(Connection c, long inboxId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("select 1 from canonical_event where inbox_id = ?")) {
-            s.setLong(1, inboxId);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    private void markProcessed(Connection c, long inboxId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "update inbox set processed_at = ?, last_error = null where id = ? and processed_at is null")) {
-            s.setObject(1, utc(clock.instant()));
-            s.setLong(2, inboxId);
-            s.executeUpdate();
-        }
+    private void markProcessed(BatchStatements c, long inboxId) throws SQLException {
+        PreparedStatement s = c.get("update inbox set processed_at = ?, last_error = null where id = ? and processed_at is null");
+        s.setObject(1, utc(clock.instant()));
+        s.setLong(2, inboxId);
+        s.executeUpdate();
     }
 
     /**
      * @param occurredAt the event's time, null when unknown (it then ranks oldest for the status)
      * @param seenAt     the event's time, or when it was received: for the first and last event times
      */
-    private void moveState(Connection c, VerificationEvent e, Instant occurredAt, Instant seenAt) throws SQLException {
+    private void moveState(BatchStatements c, VerificationEvent e, Instant occurredAt, Instant seenAt) throws SQLException {
         Instant now = clock.instant();
-        try (PreparedStatement select = c.prepareStatement(
+        PreparedStatement select = c.get(
                 "select status, status_at, status_rank, first_event_at, last_event_at from verification_state"
-                        + " where vendor = ? and verification_id = ? for update")) {
-            select.setString(1, e.vendor());
-            select.setString(2, e.verificationId());
-            try (ResultSet rs = select.executeQuery()) {
-                if (!rs.next()) {
-                    insertState(c, e, occurredAt, seenAt, now);
-                    return;
-                }
-                String status = rs.getString(1);
-                CanonicalStatus current = status == null ? null : CanonicalStatus.valueOf(status);
-                OffsetDateTime statusAt = rs.getObject(2, OffsetDateTime.class);
-                int rank = rs.getInt(3);
-                Instant firstAt = rs.getObject(4, OffsetDateTime.class).toInstant();
-                Instant lastAt = rs.getObject(5, OffsetDateTime.class).toInstant();
-                boolean moves = StateDecision.moves(current, statusAt == null ? null : statusAt.toInstant(), rank,
-                        e.status(), occurredAt, e.type());
-                updateState(c, e, occurredAt, moves, min(firstAt, seenAt), max(lastAt, seenAt), now);
+                        + " where vendor = ? and verification_id = ? for update");
+        select.setString(1, e.vendor());
+        select.setString(2, e.verificationId());
+        try (ResultSet rs = select.executeQuery()) {
+            if (!rs.next()) {
+                insertState(c, e, occurredAt, seenAt, now);
+                return;
             }
+            String status = rs.getString(1);
+            CanonicalStatus current = status == null ? null : CanonicalStatus.valueOf(status);
+            OffsetDateTime statusAt = rs.getObject(2, OffsetDateTime.class);
+            int rank = rs.getInt(3);
+            Instant firstAt = rs.getObject(4, OffsetDateTime.class).toInstant();
+            Instant lastAt = rs.getObject(5, OffsetDateTime.class).toInstant();
+            boolean moves = StateDecision.moves(current, statusAt == null ? null : statusAt.toInstant(), rank,
+                    e.status(), occurredAt, e.type());
+            updateState(c, e, occurredAt, moves, min(firstAt, seenAt), max(lastAt, seenAt), now);
         }
     }
 
-    private static void insertState(Connection c, VerificationEvent e, Instant occurredAt, Instant seenAt, Instant now)
+    private static void insertState(BatchStatements c, VerificationEvent e, Instant occurredAt, Instant seenAt, Instant now)
             throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
+        PreparedStatement s = c.get(
                 "insert into verification_state (vendor, verification_id, status, is_final, status_at, status_rank,"
                         + " status_event_id, external_user_id, first_event_at, last_event_at, event_count, updated_at)"
-                        + " values (?,?,?,?,?,?,?,?,?,?,1,?)")) {
-            s.setString(1, e.vendor());
-            s.setString(2, e.verificationId());
-            boolean hasStatus = e.status() != null;
-            s.setString(3, hasStatus ? e.status().name() : null);
-            s.setBoolean(4, hasStatus && e.isFinal());
-            s.setObject(5, hasStatus && occurredAt != null ? utc(occurredAt) : null);
-            if (hasStatus) {
-                s.setInt(6, e.status().rank());
-            } else {
-                s.setNull(6, java.sql.Types.INTEGER);
-            }
-            s.setString(7, hasStatus ? e.eventId() : null);
-            s.setString(8, e.externalUserId());
-            s.setObject(9, utc(seenAt));
-            s.setObject(10, utc(seenAt));
-            s.setObject(11, utc(now));
-            s.executeUpdate();
+                        + " values (?,?,?,?,?,?,?,?,?,?,1,?)");
+        s.setString(1, e.vendor());
+        s.setString(2, e.verificationId());
+        boolean hasStatus = e.status() != null;
+        s.setString(3, hasStatus ? e.status().name() : null);
+        s.setBoolean(4, hasStatus && e.isFinal());
+        s.setObject(5, hasStatus && occurredAt != null ? utc(occurredAt) : null);
+        if (hasStatus) {
+            s.setInt(6, e.status().rank());
+        } else {
+            s.setNull(6, java.sql.Types.INTEGER);
         }
+        s.setString(7, hasStatus ? e.eventId() : null);
+        s.setString(8, e.externalUserId());
+        s.setObject(9, utc(seenAt));
+        s.setObject(10, utc(seenAt));
+        s.setObject(11, utc(now));
+        s.executeUpdate();
     }
 
-    private static void updateState(Connection c, VerificationEvent e, Instant occurredAt, boolean moves,
+    private static void updateState(BatchStatements c, VerificationEvent e, Instant occurredAt, boolean moves,
                                     Instant firstAt, Instant lastAt, Instant now) throws SQLException {
         String sql = moves
                 ? "update verification_state set status = ?, is_final = ?, status_at = ?, status_rank = ?, status_event_id = ?,"
@@ -235,23 +238,22 @@ public final class EventStore implements AutoCloseable {
                 + " event_count = event_count + 1, updated_at = ? where vendor = ? and verification_id = ?"
                 : "update verification_state set external_user_id = coalesce(external_user_id, ?), first_event_at = ?,"
                 + " last_event_at = ?, event_count = event_count + 1, updated_at = ? where vendor = ? and verification_id = ?";
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            int i = 1;
-            if (moves) {
-                s.setString(i++, e.status().name());
-                s.setBoolean(i++, e.isFinal());
-                s.setObject(i++, occurredAt == null ? null : utc(occurredAt));
-                s.setInt(i++, e.status().rank());
-                s.setString(i++, e.eventId());
-            }
-            s.setString(i++, e.externalUserId());
-            s.setObject(i++, utc(firstAt));
-            s.setObject(i++, utc(lastAt));
-            s.setObject(i++, utc(now));
-            s.setString(i++, e.vendor());
-            s.setString(i, e.verificationId());
-            s.executeUpdate();
+        PreparedStatement s = c.get(sql);
+        int i = 1;
+        if (moves) {
+            s.setString(i++, e.status().name());
+            s.setBoolean(i++, e.isFinal());
+            s.setObject(i++, occurredAt == null ? null : utc(occurredAt));
+            s.setInt(i++, e.status().rank());
+            s.setString(i++, e.eventId());
         }
+        s.setString(i++, e.externalUserId());
+        s.setObject(i++, utc(firstAt));
+        s.setObject(i++, utc(lastAt));
+        s.setObject(i++, utc(now));
+        s.setString(i++, e.vendor());
+        s.setString(i, e.verificationId());
+        s.executeUpdate();
     }
 
     @Override

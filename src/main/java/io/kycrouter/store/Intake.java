@@ -78,18 +78,20 @@ public final class Intake implements AutoCloseable {
         EventLog.Positions positions = mapped == 0 ? null : EventLog.reserve(c, mapped);
         List<Inbox.Stored> stored = Inbox.insertAll(c, rows);
         List<Written> written = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-            VerificationEvent event = items.get(i).event();
-            if (event == null) {
-                written.add(new Written(stored.get(i), false));
-                continue;
+        try (BatchStatements statements = new BatchStatements(c)) { // each statement prepared once per batch
+            for (int i = 0; i < items.size(); i++) {
+                VerificationEvent event = items.get(i).event();
+                if (event == null) {
+                    written.add(new Written(stored.get(i), false));
+                    continue;
+                }
+                long position = positions.next();
+                boolean append = !stored.get(i).duplicate();
+                if (append) {
+                    events.appendNew(statements, event.withInboxId(stored.get(i).id()), position);
+                }
+                written.add(new Written(stored.get(i), append));
             }
-            long position = positions.next();
-            boolean append = !stored.get(i).duplicate();
-            if (append) {
-                events.appendNew(c, event.withInboxId(stored.get(i).id()), position);
-            }
-            written.add(new Written(stored.get(i), append));
         }
         return written;
     }

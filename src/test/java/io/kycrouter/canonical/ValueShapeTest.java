@@ -1,7 +1,11 @@
 package io.kycrouter.canonical;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Random;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,5 +51,44 @@ class ValueShapeTest {
     @ValueSource(strings = {"Ottilie Vandersloot", "12 Willow Lane", "a/b"})
     void textIsNotAnIdentifier(String value) {
         assertThat(PersonalData.isIdentifier(value)).isFalse();
+    }
+
+    /**
+     * The shape checks are character loops (they run on every reason code of every event); they accept exactly what
+     * the patterns they replaced accept, with the personal-data test (dates, IP addresses, digit runs) on top. Checked
+     * on many generated strings of the characters that matter, at and around each length bound.
+     */
+    @Test
+    void theCharacterLoopsAcceptWhatThePatternsAccepted() {
+        Pattern code = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+        Pattern checkResult = Pattern.compile("[A-Za-z0-9_.:-]{1,40}(?: [A-Za-z0-9_.:-]{1,40}){0,2}");
+        Pattern identifier = Pattern.compile("[A-Za-z0-9_.:-]{1,256}");
+        Pattern ipv4 = Pattern.compile("\\d{1,3}(?:\\.\\d{1,3}){3}");
+        Pattern ipv6 = Pattern.compile("(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}");
+        Pattern date = Pattern.compile("\\d{1,4}[-./]\\d{1,2}[-./]\\d{1,4}");
+        String alphabet = "aZ09_.:- /@,\u00e9\t";
+        Random random = new Random(17);
+        int accepted = 0;
+        for (int n = 0; n < 200_000; n++) {
+            int length = switch (n % 4) {
+                case 0 -> random.nextInt(8);
+                case 1 -> 38 + random.nextInt(6);
+                case 2 -> 62 + random.nextInt(6);
+                default -> random.nextInt(300);
+            };
+            StringBuilder value = new StringBuilder(length);
+            for (int i = 0; i < length; i++) {
+                value.append(n % 3 == 0 ? alphabet.charAt(random.nextInt(alphabet.length())) : alphabet.charAt(random.nextInt(8)));
+            }
+            String v = value.toString();
+            boolean notPersonal = v.chars().filter(Character::isDigit).count() <= 6 && !ipv4.matcher(v).find()
+                    && !date.matcher(v).find() && !ipv6.matcher(v).matches();
+            assertThat(PersonalData.isCode(v)).as("code %s", v).isEqualTo(code.matcher(v).matches() && notPersonal);
+            assertThat(PersonalData.isCheckResult(v)).as("check result %s", v)
+                    .isEqualTo(v.length() <= 40 && checkResult.matcher(v).matches() && notPersonal);
+            assertThat(PersonalData.isIdentifier(v)).as("identifier %s", v).isEqualTo(identifier.matcher(v).matches());
+            accepted += PersonalData.isCode(v) ? 1 : 0;
+        }
+        assertThat(accepted).as("generated strings that are codes").isGreaterThan(1_000);
     }
 }
