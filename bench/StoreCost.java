@@ -97,7 +97,12 @@ public class StoreCost {
                         } catch (InterruptedException e) {
                             return;
                         }
+                        long t0 = System.nanoTime();
                         compaction.compact();
+                        long took = System.nanoTime() - t0;
+                        COMPACT_RUNS.merge(nv[0], 1L, Long::sum);
+                        COMPACT_NANOS.merge(nv[0], took, Long::sum);
+                        COMPACT_MAX.merge(nv[0], took, Math::max);
                     }
                 }, "housekeeper-" + nv[0]);
                 keeper.setDaemon(true);
@@ -122,14 +127,27 @@ public class StoreCost {
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicLong done = new AtomicLong();
                 List<Thread> senders = new ArrayList<>();
+                boolean measured = round >= 0;
                 for (int t = 0; t < threads; t++) {
                     long seed = random.nextLong();
                     Thread sender = new Thread(() -> {
                         Random r = new Random(seed);
+                        long[] took = new long[1024];
+                        int count = 0;
                         while (!stop.get()) {
                             long n = counter.incrementAndGet();
-                            v.intake().accept(delivery(n, r));
+                            Intake.Accepted delivery = delivery(n, r);
+                            long t0 = System.nanoTime();
+                            v.intake().accept(delivery);
+                            if (count == took.length) {
+                                took = java.util.Arrays.copyOf(took, count * 2);
+                            }
+                            took[count++] = System.nanoTime() - t0;
                             done.incrementAndGet();
+                        }
+                        if (measured) {
+                            LATENCIES.computeIfAbsent(v.name(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                                    .add(java.util.Arrays.copyOf(took, count));
                         }
                     });
                     sender.start();
@@ -158,12 +176,27 @@ public class StoreCost {
             long n = v.delivered().get();
             System.out.printf("%-12s %12.0f %19.0f us %20.0f%n", v.name(), n / (v.wallNanos().get() / 1e9),
                     v.cpuNanos().get() / 1e3 / n, (double) Files.size(v.file()) / counter.get() * variants.size());
+            long[] all = LATENCIES.getOrDefault(v.name(), List.of()).stream().flatMapToLong(java.util.Arrays::stream).sorted().toArray();
+            if (all.length > 0) {
+                System.out.printf("%-12s commit wait: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n", "", all[all.length / 2] / 1e6,
+                        all[(int) (all.length * 0.99)] / 1e6, all[(int) (all.length * 0.999)] / 1e6, all[all.length - 1] / 1e6);
+            }
+            if (COMPACT_RUNS.containsKey(v.name())) {
+                System.out.printf("%-12s compaction: %d runs, %.1f ms on average, longest %.1f ms%n", "", COMPACT_RUNS.get(v.name()),
+                        COMPACT_NANOS.get(v.name()) / 1e6 / COMPACT_RUNS.get(v.name()), COMPACT_MAX.get(v.name()) / 1e6);
+            }
             v.intake().close();
             v.dataSource().close();
         }
     }
 
     private static final Map<String, Long> KEEPERS = new ConcurrentHashMap<>();
+    /** Per variant: how long each measured delivery waited for its commit, in nanoseconds. */
+    private static final Map<String, List<long[]>> LATENCIES = new ConcurrentHashMap<>();
+    /** Per variant: compaction runs, their time in all, the longest (the store is locked for commits meanwhile). */
+    private static final Map<String, Long> COMPACT_RUNS = new ConcurrentHashMap<>();
+    private static final Map<String, Long> COMPACT_NANOS = new ConcurrentHashMap<>();
+    private static final Map<String, Long> COMPACT_MAX = new ConcurrentHashMap<>();
 
     /** The intake writer thread of each variant. */
     private static final Map<String, Long> WRITERS = new ConcurrentHashMap<>();

@@ -39,9 +39,11 @@ public final class Canonicalizer {
         if (appended) {
             afterAppend.run();
         }
-        LOG.info("vendor={} key={} verification={} type={} status={} final={} stored={}", event.vendor(),
-                printable(event.vendorEventKey(), 200), printable(event.verificationId(), 100), event.type(), event.status(), event.isFinal(),
-                appended ? "new" : "already");
+        if (LOG.isInfoEnabled()) {
+            LOG.info("vendor={} key={} verification={} type={} status={} final={} stored={}", event.vendor(),
+                    printable(event.vendorEventKey(), 200), printable(event.verificationId(), 100), event.type(), event.status(),
+                    event.isFinal(), appended ? "new" : "already");
+        }
     }
 
     /**

@@ -57,6 +57,8 @@ public final class Intake implements AutoCloseable {
         VerificationEvent event = accepted.event();
         if (written.eventStored()) {
             afterAppend.run();
+        }
+        if (written.eventStored() && LOG.isInfoEnabled()) { // the values are made printable only for a line that is written
             LOG.info("vendor={} key={} verification={} type={} status={} final={} stored=new", event.vendor(),
                     Canonicalizer.printable(event.vendorEventKey(), 200), Canonicalizer.printable(event.verificationId(), 100),
                     event.type(), event.status(), event.isFinal());
