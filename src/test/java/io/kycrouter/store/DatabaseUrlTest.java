@@ -23,10 +23,15 @@ class DatabaseUrlTest {
     }
 
     @Test
-    void aFileBackedH2DatabaseCachesMoreStatementsAndCompressesItsPagesUnlessTheUrlSaysOtherwise() {
+    void aFileBackedH2DatabaseCachesMoreStatementsFewerPagesAndCompressesThemUnlessTheUrlSaysOtherwise() {
         assertThat(Database.tuned("jdbc:h2:file:./data/kyc;WRITE_DELAY=0"))
-                .isEqualTo("jdbc:h2:file:./data/kyc;WRITE_DELAY=0;QUERY_CACHE_SIZE=64;COMPRESS=TRUE");
-        assertThat(Database.tuned("jdbc:h2:file:./kyc;compress=false")).isEqualTo("jdbc:h2:file:./kyc;compress=false;QUERY_CACHE_SIZE=64");
+                .isEqualTo("jdbc:h2:file:./data/kyc;WRITE_DELAY=0;QUERY_CACHE_SIZE=64;COMPRESS=TRUE;CACHE_SIZE=4096");
+        assertThat(Database.tuned("jdbc:h2:file:./kyc;compress=false")).isEqualTo("jdbc:h2:file:./kyc;compress=false;QUERY_CACHE_SIZE=64;CACHE_SIZE=4096");
+        // QUERY_CACHE_SIZE is not CACHE_SIZE: a URL that sets only the first still gets the page cache default
+        assertThat(Database.tuned("jdbc:h2:file:./kyc;QUERY_CACHE_SIZE=16;cache_size=65536;COMPRESS=TRUE"))
+                .isEqualTo("jdbc:h2:file:./kyc;QUERY_CACHE_SIZE=16;cache_size=65536;COMPRESS=TRUE");
+        assertThat(Database.tuned("jdbc:h2:file:./kyc;QUERY_CACHE_SIZE=16;COMPRESS=TRUE"))
+                .isEqualTo("jdbc:h2:file:./kyc;QUERY_CACHE_SIZE=16;COMPRESS=TRUE;CACHE_SIZE=4096");
         assertThat(Database.tuned("jdbc:h2:mem:kyc")).isEqualTo("jdbc:h2:mem:kyc");
         assertThat(Database.tuned("jdbc:postgresql://db:5432/kyc")).isEqualTo("jdbc:postgresql://db:5432/kyc");
     }
