@@ -174,9 +174,9 @@ target() { TARGETS+=("$1: $(met "$2")"); echo "$1: $(met "$2")"; } # description
 OFFSET=0   # each measured run of a script starts past the events the previous runs sent: every event is new
 run() { # name script url connections seconds [path] -> $work/name.txt; the router's CPU per thread before and after
   local threads=2; [ "$4" -lt 2 ] && threads=1
-  threads_cpu > "$work/$1.cpu0"
+  threads_cpu > "$work/$1.cpu0"; gc_counts > "$work/$1.gc0"
   wrk -t$threads -c"$4" -d"${5}s" -s "$2" "$3" -- "$OFFSET" ${6:-} > "$work/$1.txt"
-  threads_cpu > "$work/$1.cpu1"
+  threads_cpu > "$work/$1.cpu1"; gc_counts > "$work/$1.gc1"
   local sent; sent=$(awk '/requests in/ {print $1}' "$work/$1.txt")
   OFFSET=$(( OFFSET + sent + sent / 3 + 64 )) # threads may send unequal shares
 }
@@ -194,6 +194,14 @@ threads_cpu() {
   for t in /proc/"$(cat "$work/router.pid")"/task/*; do
     printf '%s\t%s\n' "$(sed -E 's/[-#]?[0-9]+$//; s/ +$//' "$t/comm" 2>/dev/null)" "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"
   done | awk -F'\t' '$2 != "" {s[$1] += $2} END {for (k in s) print k "\t" s[k]}' | LC_ALL=C sort
+}
+# the router's collections so far: young count, young seconds, full count, full seconds (jstat, from the JDK)
+gc_counts() { jstat -gc "$(cat "$work/router.pid")" 2>/dev/null | awk 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i} NR == 2 {print $c["YGC"], $c["YGCT"], $c["FGC"], $c["FGCT"]}'; }
+gc_report() { # label before-file after-file requests: the collector's stops during a run, which every request in flight waits out
+  read -r y0 yt0 f0 ft0 < "$2"; read -r y1 yt1 f1 ft1 < "$3"
+  awk -v l="$1" -v y="$((y1 - y0))" -v yt="$(awk -v a="$yt0" -v b="$yt1" 'BEGIN {print (b - a) * 1000}')" -v f="$((f1 - f0))" \
+      -v ft="$(awk -v a="$ft0" -v b="$ft1" 'BEGIN {print (b - a) * 1000}')" -v n="$4" \
+    'BEGIN {printf "%-32s collector: %d young (%.0f ms, %.1f ms per 1000 requests), %d full (%.0f ms)\n", l, y, yt, (n > 0 ? yt * 1000 / n : 0), f, ft}'
 }
 cpu_us() { # before-file after-file requests -> microseconds of router CPU per request (and $work/cpu.joined)
   LC_ALL=C join -t$'\t' -a2 -e0 -o 0,1.2,2.2 "$1" "$2" > "$work/cpu.joined"
@@ -292,9 +300,10 @@ settle 3
 
 # 3. open loop at half the saturation rate; the router's CPU read once the notifier has delivered what it accepted
 OPEN_RATE=$(awk -v s="$SATURATION" 'BEGIN {printf "%.0f", s / 2}')
-threads_cpu > "$work/open.cpu0"
+threads_cpu > "$work/open.cpu0"; gc_counts > "$work/open.gc0"
 java -cp "$JAR:$work/sender" FixedRateSender "$ROUTER_PORT" "$work/open.jsonl" "$OPEN_RATE" "$OPEN_SECONDS" "$CONNECTIONS" > "$work/open.txt"
 read -r open_due open_answered open_ok open_non2xx open_errors open_secs open_rate open_p50 open_p99 open_p999 open_max < "$work/open.txt"
+gc_counts > "$work/open.gc1"
 drain > /dev/null
 threads_cpu > "$work/open.cpu1"
 CPU_open=$(cpu_us "$work/open.cpu0" "$work/open.cpu1" "$open_ok")
@@ -346,6 +355,7 @@ cpu_report "bare route (ceiling)" bare "$(answered_in bare)"
 cpu_report "full pipeline (vendor mix)" full "$(answered_in full)"
 cpu_report "$NAIVE_FAST" naive-fast "$(answered_in naive-fast)"
 cpu_report "$NAIVE_DURABLE" naive-durable "$(answered_in naive-durable)"
+gc_report "full pipeline (vendor mix)" "$work/full.gc0" "$work/full.gc1" "$(answered_in full)"
 R_CPU=$(awk -v f="$CPU_full" -v b="$CPU_bare" 'BEGIN {printf "%.1f", (b > 0 ? f / b : 0)}')
 target "router CPU per delivery: full / bare = ${R_CPU}x (target <= 5x, goal 3x)" "$R_CPU <= 5"
 
@@ -354,6 +364,7 @@ echo "== open loop (bench/FixedRateSender.java): $OPEN_RATE req/s, half the full
 printf "rate achieved %s req/s (%s of %s due requests answered): p50 %s ms, p99 %s ms, p99.9 %s ms, max %s ms; non-2xx %s\n" \
   "$open_rate" "$open_answered" "$open_due" "$open_p50" "$open_p99" "$open_p999" "$open_max" \
   "$(awk -v b="$(( open_non2xx + open_errors ))" -v n="$open_due" 'BEGIN {printf "%.2f %%", (n > 0 ? b * 100 / n : 0)}')"
+gc_report "open loop" "$work/open.gc0" "$work/open.gc1" "$open_ok"
 target "p99 at half the saturation rate, open loop = $open_p99 ms (target < 25 ms)" "$open_p99 < 25"
 R_OPEN=$(awk -v o="$CPU_open" -v f="$CPU_full" 'BEGIN {printf "%.1f", (f > 0 ? o / f : 0)}')
 target "router CPU per delivery at the fixed rate = $CPU_open us, ${R_OPEN}x the saturation figure of $CPU_full us (target <= 2x)" "$R_OPEN <= 2"
