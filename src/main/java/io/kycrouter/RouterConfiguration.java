@@ -144,7 +144,9 @@ public class RouterConfiguration implements CamelConfiguration {
         context.getRegistry().bind("dataSource", dataSource);
         context.getRegistry().bind("vendorRegistry", vendors);
         // the ingress stores each delivery with its event (group commit); stopped before the dispatcher and the pool
-        Intake intake = new Intake(dataSource, inbox, events, clock, dispatcher::dispatch, maxBatch, commitWait);
+        Intake intake = new Intake(dataSource, inbox, events, clock, dispatcher::dispatch, maxBatch, commitWait,
+                // every delivery of a batch waits out its linger: more than 100 ms is a mistake, capped
+                Duration.ofNanos(Math.min(kyc.number("db.group-commit.linger-us", 0), 100_000) * 1_000));
         onStop(context, intake::close);
         VendorAuthenticator authenticator = new VendorAuthenticator(clock, vendors.devAcceptUnauthenticated());
         context.getRegistry().bind("ingress", new Ingress(vendors, authenticator, intake, json, clock, metrics));
@@ -160,7 +162,7 @@ public class RouterConfiguration implements CamelConfiguration {
                 Duration.ofDays(kyc.number("retention.inbox-body-days", 30)),
                 (int) kyc.number("retention.batch-size", 500), Duration.ofMillis(kyc.number("retention.pause-ms", 50))));
         context.getRegistry().bind("h2Compaction", new H2Compaction(dataSource,
-                (int) kyc.number("db.h2.compact-fill-rate", 80), (int) kyc.number("db.h2.compact-bytes", 1_048_576)));
+                (int) kyc.number("db.h2.compact-fill-rate", 80), (int) kyc.number("db.h2.compact-bytes", 131_072), metrics.compactionRuns()));
         context.getRegistry().bind("notifyTransport", new NotifyTransport(clock));
         // each target's route from the template of its type (router/notifiers.yaml); Camel Main collects this builder
         // from the registry and adds templated routes once the route files are loaded

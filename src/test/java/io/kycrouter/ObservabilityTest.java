@@ -79,6 +79,7 @@ class ObservabilityTest {
                         .contains("kyc_outbox_pending{target=\"crm\"}")
                         .contains("kyc_outbox_oldest_pending_seconds{target=\"crm\"}")
                         .contains("kyc_outbox_dead{target=\"crm\"}")
+                        .contains("kyc_db_compaction_seconds_count")
                         .contains("jvm_memory_used_bytes")
                         // Camel's exchange metrics for the context as a whole (camel.metrics.route-policy-level)
                         .contains("camel_exchanges_total{camelContext=\"kyc-webhook-router\",eventType=\"context\"")

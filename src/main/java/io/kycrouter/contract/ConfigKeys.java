@@ -26,6 +26,7 @@ public final class ConfigKeys {
             "security.dev-accept-unauthenticated",
             "db.url", "db.user", "db.password", "db.pool.max-size", "db.pool.min-idle", "db.pool.connection-timeout-ms",
             "db.pool.initialization-fail-timeout-ms", "db.group-commit.max-batch", "db.group-commit.wait-ms",
+            "db.group-commit.linger-us",
             "db.h2.compact-period-ms", "db.h2.compact-fill-rate", "db.h2.compact-bytes",
             "inbox.recovery-period-ms", "inbox.recovery-grace-ms", "inbox.recovery-max-attempts",
             "inbox.recovery-batch-size",

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -69,6 +70,14 @@ public final class RouterMetrics implements AttemptMetrics {
         Gauge.builder("kyc.ingress.body.memory", inUse)
                 .description("Bytes of request bodies in flight (as they arrive), against kyc.ingress.body-memory")
                 .baseUnit("bytes").register(registry);
+    }
+
+    /** The database compaction's runs that rewrote something (an embedded H2 file): every commit waits while one runs. */
+    public LongConsumer compactionRuns() {
+        Timer runs = Timer.builder("kyc.db.compaction")
+                .description("Runs of the embedded H2 file's compaction that rewrote chunks; commits wait while one runs")
+                .register(registry);
+        return nanos -> runs.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** The requests the ingress works on now (body arrived, not yet answered), against kyc.ingress.max-requests-in-flight. */

@@ -44,11 +44,18 @@ public final class Intake implements AutoCloseable {
      */
     public Intake(DataSource dataSource, Inbox inbox, EventStore events, Clock clock, Runnable afterAppend, int maxBatch,
                   Duration wait) {
+        this(dataSource, inbox, events, clock, afterAppend, maxBatch, wait, Duration.ZERO);
+    }
+
+    /** @param linger how long a batch waits for more deliveries to join it (see {@link GroupCommit}) */
+    public Intake(DataSource dataSource, Inbox inbox, EventStore events, Clock clock, Runnable afterAppend, int maxBatch,
+                  Duration wait, Duration linger) {
         this.inbox = inbox;
         this.events = events;
         this.clock = clock;
         this.afterAppend = afterAppend;
-        this.writer = new GroupCommit<>("intake", dataSource, maxBatch, wait, this::writeAll, this::writeAlone);
+        this.writer = new GroupCommit<>("intake", dataSource, maxBatch, wait, linger, this::writeAll, this::writeAlone,
+                results -> { });
     }
 
     /** Commits the delivery and its event; a duplicate writes nothing. Returns the inbox row. */

@@ -128,6 +128,34 @@ class GroupCommitTest {
     }
 
     @Test
+    void aLingeringWriterWaitsForMoreItemsToJoinTheBatch() throws Exception {
+        // the longest linger there is and a batch of two: the second item, however late, joins the first one's batch
+        writer = new GroupCommit<>("test", db, 2, Duration.ofSeconds(30), Duration.ofMinutes(5), this::insertAll, this::alone,
+                committed::add);
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            Future<Boolean> first = callers.submit(() -> writer.submit("first"));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> writer.queued() == 0); // taken, lingering
+            assertThat(first.isDone()).isFalse();
+            Future<Boolean> second = callers.submit(() -> writer.submit("second"));
+            assertThat(first.get(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.get(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(batchSizes).containsExactly(2);
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void aLingerRunsOutAndTheItemIsWrittenAlone() {
+        writer = new GroupCommit<>("test", db, 64, Duration.ofSeconds(30), Duration.ofMillis(20), this::insertAll, this::alone,
+                committed::add);
+        assertThat(writer.submit("alone")).isTrue();
+        assertThat(writer.submit("alone")).isFalse(); // a duplicate: its batch was refused, then written alone
+        assertThat(batchSizes).containsExactly(1, 1);
+    }
+
+    @Test
     void aRefusedBatchIsRolledBackAndEachItemWrittenAlone() throws Exception {
         keepAlive.createStatement().execute("insert into item (k) values ('taken')");
         writer = writer(db, this::insertAll);

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,15 +32,19 @@ class H2CompactionTest {
     void rewritesTheEmptiestChunksSoThatTheFileShrinksAndLosesNothing() throws Exception {
         // H2 rewrites and reuses only chunks older than its retention time (45 s); the test does not wait that long
         try (HikariDataSource db = open(Database.tuned(Database.durable("jdbc:h2:file:" + dir.resolve("kyc") + ";RETENTION_TIME=0")))) {
-            H2Compaction compaction = new H2Compaction(db, 80, 1_048_576);
+            AtomicInteger timed = new AtomicInteger();
+            H2Compaction compaction = new H2Compaction(db, 80, 1_048_576, nanos -> timed.incrementAndGet());
             long checksum = churn(db, 3_000);
             assertThat(compaction.chunksFillRate()).isLessThan(80);
 
             long churned = Files.size(dir.resolve("kyc.mv.db"));
+            int rewrote = 0;
             for (int run = 0; run < 200; run++) {
-                compaction.compact();
+                rewrote += compaction.compact() ? 1 : 0;
                 touch(db); // the router commits all the time; each commit drops the chunks nothing uses any more
             }
+            assertThat(timed).as("each run that rewrote chunks is timed (kyc_db_compaction_seconds)").hasValue(rewrote);
+            assertThat(rewrote).isPositive();
             // the share H2 counts live settles somewhat below 80 % (meta pages, pages not full)
             assertThat(compaction.chunksFillRate()).isGreaterThanOrEqualTo(65);
             assertThat(Files.size(dir.resolve("kyc.mv.db"))).isLessThan(churned / 2);
