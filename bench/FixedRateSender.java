@@ -29,10 +29,15 @@ import java.util.concurrent.locks.LockSupport;
  * not hidden). Plain HTTP/1.1 over several keep-alive sockets, one thread each, taking the next due request in turn;
  * the requests are formatted before the clock starts.
  *
- *   java -cp target/kyc-webhook-router.jar bench/FixedRateSender.java <port> <requests.jsonl> <rate/s> <seconds> [connections]
+ *   java -cp target/kyc-webhook-router.jar bench/FixedRateSender.java <port> <requests.jsonl> <rate/s> <seconds> [connections] [warm-up seconds] [warm-up path]
  *
- * Prints one line: "due answered 2xx non2xx errors seconds rate p50 p99 p99.9 max" (latencies in ms; errors: no
- * answer, counted with the non-2xx). Sends min(rate x seconds, requests in the file) requests.
+ * Prints one line: "due answered 2xx non2xx errors seconds rate p50 p99 p99.9 max warm-up-2xx" (latencies in ms;
+ * errors: no answer, counted with the non-2xx) of the measured seconds, then the 2xx of the warm-up. Before them, for the warm-up seconds (0 unless given), it
+ * sends at the same rate without counting: the sender is a JVM of its own, started cold on the same cores, and its
+ * first seconds measure its own JIT compiler more than the router (wrk2 leaves out a calibration period likewise).
+ * With a warm-up path, the warm-up's requests go there instead (bench/run.sh: the bare route), so the router's own
+ * pipeline goes from idle to the fixed rate within the measured seconds, and its transient counts.
+ * Sends min(rate x (warm-up + seconds), requests in the file) requests; the line counts the measured ones.
  */
 public class FixedRateSender {
 
@@ -42,8 +47,15 @@ public class FixedRateSender {
         double rate = Double.parseDouble(args[2]);
         int seconds = Integer.parseInt(args[3]);
         int connections = args.length > 4 ? Integer.parseInt(args[4]) : 64;
-        List<byte[]> requests = read(file, port, (int) Math.min(Integer.MAX_VALUE, (long) (rate * seconds)));
+        int warmUpSeconds = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+        List<byte[]> requests = read(file, port, (int) Math.min(Integer.MAX_VALUE, (long) (rate * (warmUpSeconds + seconds))));
         int due = requests.size();
+        int firstMeasured = (int) Math.min(due, (long) (rate * warmUpSeconds)); // the requests before it warm up only
+        if (args.length > 6) { // the warm-up's requests go to another path: the measured ones meet a router that was idle
+            for (int i = 0; i < firstMeasured; i++) {
+                requests.set(i, toPath(requests.get(i), args[6]));
+            }
+        }
 
         long[] latency = new long[due];
         int[] status = new int[due];
@@ -95,8 +107,10 @@ public class FixedRateSender {
             t.join();
         }
         long end = Arrays.stream(lastAnswer).max().orElse(start);
+        long measuredStart = start + (long) (firstMeasured * 1e9 / rate);
         int ok = 0, non2xx = 0, errors = 0;
-        for (int s : status) {
+        for (int i = firstMeasured; i < due; i++) {
+            int s = status[i];
             if (s >= 200 && s < 300) {
                 ok++;
             } else if (s > 0) {
@@ -105,11 +119,16 @@ public class FixedRateSender {
                 errors++;
             }
         }
-        long[] sorted = latency.clone();
+        int warmUpOk = 0;
+        for (int i = 0; i < firstMeasured; i++) {
+            warmUpOk += status[i] >= 200 && status[i] < 300 ? 1 : 0;
+        }
+        long[] sorted = Arrays.copyOfRange(latency, firstMeasured, due);
         Arrays.sort(sorted);
-        double secs = (end - start) / 1e9;
-        System.out.printf(Locale.ROOT, "%d %d %d %d %d %.1f %.0f %.2f %.2f %.2f %.2f%n", due, ok + non2xx, ok, non2xx, errors,
-                secs, (ok + non2xx) / secs, ms(sorted, 0.50), ms(sorted, 0.99), ms(sorted, 0.999), ms(sorted, 1.0));
+        double secs = (end - measuredStart) / 1e9;
+        System.out.printf(Locale.ROOT, "%d %d %d %d %d %.1f %.0f %.2f %.2f %.2f %.2f %d%n", due - firstMeasured, ok + non2xx, ok,
+                non2xx, errors, secs, (ok + non2xx) / secs, ms(sorted, 0.50), ms(sorted, 0.99), ms(sorted, 0.999), ms(sorted, 1.0),
+                warmUpOk);
     }
 
     static double ms(long[] sorted, double q) {
@@ -118,6 +137,14 @@ public class FixedRateSender {
         }
         int i = Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(q * sorted.length) - 1));
         return sorted[i] / 1e6;
+    }
+
+    /** The same request sent to another path. */
+    static byte[] toPath(byte[] request, String path) {
+        String text = new String(request, StandardCharsets.ISO_8859_1);
+        int from = text.indexOf(' ') + 1;
+        int to = text.indexOf(' ', from);
+        return (text.substring(0, from) + path + text.substring(to)).getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** The first {@code limit} requests of the file, each formatted as the bytes of an HTTP/1.1 request. */
