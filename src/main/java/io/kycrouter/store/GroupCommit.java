@@ -36,6 +36,8 @@ public final class GroupCommit<T, R> implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger("kyc.store");
+    /** A batch with this many items does not wait for more (a commit costs about three items' work, plus theirs). */
+    static final int LINGER_UNTIL = 8;
 
     private record Pending<T, R>(T item, CompletableFuture<R> result) {
     }
@@ -72,7 +74,7 @@ public final class GroupCommit<T, R> implements AutoCloseable {
 
     /**
      * @param linger how long the writer waits, after the first item of a batch arrived, for more to join it when fewer
-     *               than {@code maxBatch} are waiting: a commit costs nearly as much for one item as for many, so at
+     *               than {@link #LINGER_UNTIL} are waiting: a commit costs nearly as much for one item as for many, so at
      *               light load a short wait saves the writer most of its work (zero: write whatever is there at once)
      */
     public GroupCommit(String name, DataSource dataSource, int maxBatch, Duration wait, Duration linger, Batch<T, R> batch,
@@ -142,16 +144,21 @@ public final class GroupCommit<T, R> implements AutoCloseable {
         }
     }
 
-    /** Waits up to the linger time for more items to join the batch (not once the writer is stopping). */
+    /**
+     * Waits up to the linger time for more items to join a small batch (not once the writer is stopping). A batch of
+     * {@link #LINGER_UNTIL} items or more is written at once: the commit's fixed cost is then a small share of it, and
+     * under a heavy load the items that arrive meanwhile make the next batch.
+     */
     private void linger(List<Pending<T, R>> taken) throws InterruptedException {
         long deadline = System.nanoTime() + lingerNanos;
-        for (long left; lingerNanos > 0 && !closed && taken.size() < maxBatch && (left = deadline - System.nanoTime()) > 0; ) {
+        int enough = Math.min(LINGER_UNTIL, maxBatch);
+        for (long left; lingerNanos > 0 && !closed && taken.size() < enough && (left = deadline - System.nanoTime()) > 0; ) {
             Pending<T, R> more = queue.poll(left, TimeUnit.NANOSECONDS);
             if (more == null) {
                 return;
             }
             taken.add(more);
-            queue.drainTo(taken, maxBatch - taken.size());
+            queue.drainTo(taken, maxBatch - taken.size()); // all that waits, up to a full batch
         }
     }
 

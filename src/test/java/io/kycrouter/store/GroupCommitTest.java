@@ -147,6 +147,26 @@ class GroupCommitTest {
     }
 
     @Test
+    void aBatchLargeEnoughIsWrittenWithoutWaitingOutTheLinger() throws Exception {
+        writer = new GroupCommit<>("test", db, 64, Duration.ofSeconds(30), Duration.ofMinutes(5), this::insertAll, this::alone,
+                committed::add);
+        ExecutorService callers = Executors.newFixedThreadPool(GroupCommit.LINGER_UNTIL);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < GroupCommit.LINGER_UNTIL; i++) {
+                String key = "k" + i;
+                results.add(callers.submit(() -> writer.submit(key)));
+            }
+            for (Future<Boolean> result : results) { // long before the five minutes of linger
+                assertThat(result.get(30, TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(batchSizes).as("one batch: it lingered until it had enough").containsExactly(GroupCommit.LINGER_UNTIL);
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
     void aLingerRunsOutAndTheItemIsWrittenAlone() {
         writer = new GroupCommit<>("test", db, 64, Duration.ofSeconds(30), Duration.ofMillis(20), this::insertAll, this::alone,
                 committed::add);
