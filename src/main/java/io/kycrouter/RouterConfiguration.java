@@ -162,7 +162,8 @@ public class RouterConfiguration implements CamelConfiguration {
                 Duration.ofDays(kyc.number("retention.inbox-body-days", 30)),
                 (int) kyc.number("retention.batch-size", 500), Duration.ofMillis(kyc.number("retention.pause-ms", 50))));
         context.getRegistry().bind("h2Compaction", new H2Compaction(dataSource,
-                (int) kyc.number("db.h2.compact-fill-rate", 80), (int) kyc.number("db.h2.compact-bytes", 131_072), metrics.compactionRuns()));
+                (int) kyc.number("db.h2.compact-fill-rate", 80), (int) kyc.number("db.h2.compact-bytes", 131_072),
+                metrics.compactionRuns()));
         context.getRegistry().bind("notifyTransport", new NotifyTransport(clock));
         // each target's route from the template of its type (router/notifiers.yaml); Camel Main collects this builder
         // from the registry and adds templated routes once the route files are loaded

@@ -41,13 +41,8 @@ public final class Intake implements AutoCloseable {
 
     /**
      * @param afterAppend run after new events were stored (wakes the outbox dispatcher)
+     * @param linger      how long a batch waits for more deliveries to join it (see {@link GroupCommit})
      */
-    public Intake(DataSource dataSource, Inbox inbox, EventStore events, Clock clock, Runnable afterAppend, int maxBatch,
-                  Duration wait) {
-        this(dataSource, inbox, events, clock, afterAppend, maxBatch, wait, Duration.ZERO);
-    }
-
-    /** @param linger how long a batch waits for more deliveries to join it (see {@link GroupCommit}) */
     public Intake(DataSource dataSource, Inbox inbox, EventStore events, Clock clock, Runnable afterAppend, int maxBatch,
                   Duration wait, Duration linger) {
         this.inbox = inbox;
