@@ -9,6 +9,7 @@ import io.kycrouter.api.OverviewApi;
 import io.kycrouter.api.ParkedDeliveriesApi;
 import io.kycrouter.api.RemapApi;
 import io.kycrouter.api.VerificationsApi;
+import io.kycrouter.security.TokenGuessThrottle;
 import io.kycrouter.console.ConsoleGate;
 import io.kycrouter.console.ConsolePages;
 import io.kycrouter.console.ConsoleSessions;
@@ -178,8 +179,11 @@ public class RouterConfiguration implements CamelConfiguration {
                 Duration.ofSeconds(kyc.number("console.session-max-seconds", 28_800)),
                 (int) kyc.number("console.max-sessions", 100));
         ConsoleGate consoleGate = new ConsoleGate(sessions, kyc.list("console.allowed-origins"), kyc.get("console.secure-cookie", "auto"));
-        context.getRegistry().bind("consolePages", new ConsolePages(consoleGate));
-        context.getRegistry().bind("operatorApi", new OperatorApi(operatorToken, consoleGate));
+        // wrong operator tokens per client address, the API's and the console's sign-in's together (kyc.api.*)
+        TokenGuessThrottle guesses = new TokenGuessThrottle(clock, (int) kyc.number("api.max-wrong-tokens", 10),
+                Duration.ofSeconds(kyc.number("api.wrong-tokens-window-seconds", 60)), 10_000);
+        context.getRegistry().bind("consolePages", new ConsolePages(consoleGate, guesses));
+        context.getRegistry().bind("operatorApi", new OperatorApi(operatorToken, consoleGate, guesses));
         context.getRegistry().bind("deliveriesApi", new DeliveriesApi(outbox, targets));
         context.getRegistry().bind("parkedDeliveriesApi", new ParkedDeliveriesApi(dataSource, vendors.names()));
         // stored deliveries mapped again through the current routes, by the mapping route the ingress uses (direct:map)

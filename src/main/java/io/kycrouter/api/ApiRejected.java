@@ -9,11 +9,22 @@ public final class ApiRejected extends RuntimeException {
 
     private final int status;
     private final String error;
+    private final long retryAfterSeconds;
 
     public ApiRejected(int status, String error, String message) {
+        this(status, error, message, 0);
+    }
+
+    /** @param retryAfterSeconds sent as Retry-After when positive */
+    public ApiRejected(int status, String error, String message, long retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
         this.error = error;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public int status() {

@@ -6,18 +6,21 @@ import io.kycrouter.console.ConsoleGate;
 import io.kycrouter.ingress.HttpRequests;
 import io.kycrouter.ingress.Responses;
 import io.kycrouter.security.ConstantTime;
+import io.kycrouter.security.TokenGuessThrottle;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The operator read API (router/api.yaml): bearer-token check and the JSON views of rows that camel-jdbc
@@ -31,11 +34,16 @@ public final class OperatorApi {
 
     private final String token;
     private final ConsoleGate console;
+    private final TokenGuessThrottle guesses;
 
-    /** @param console the console's sessions: a signed-in browser calls the API with its cookie (and CSRF token) */
-    public OperatorApi(String token, ConsoleGate console) {
+    /**
+     * @param console the console's sessions: a signed-in browser calls the API with its cookie (and CSRF token)
+     * @param guesses wrong tokens per address, shared with the console's sign-in
+     */
+    public OperatorApi(String token, ConsoleGate console, TokenGuessThrottle guesses) {
         this.token = token == null || token.isBlank() ? null : token.trim();
         this.console = console;
+        this.guesses = guesses;
     }
 
     /**
@@ -65,9 +73,18 @@ public final class OperatorApi {
             }
         }
         String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        String address = HttpRequests.peer(exchange);
+        Optional<Duration> wait = guesses.refused(address);
+        if (wait.isPresent()) { // before the token is compared: a throttled guess learns nothing
+            throw tooManyGuesses(wait.get());
+        }
         if (!ConstantTime.equal(given, token)) {
+            if (given != null && !given.isEmpty()) {
+                guesses.failed(address);
+            }
             throw new ApiRejected(401, "unauthorized", "missing or wrong bearer token");
         }
+        guesses.succeeded(address);
     }
 
     /** The state row as JSON, or 404. */
@@ -109,10 +126,20 @@ public final class OperatorApi {
         exchange.getMessage().setBody("[" + String.join(",", payloads) + "]");
     }
 
+    /** 429 with Retry-After: too many wrong operator tokens from one address (the API's and the console's). */
+    public static ApiRejected tooManyGuesses(Duration wait) {
+        long seconds = TokenGuessThrottle.seconds(wait);
+        return new ApiRejected(429, "too_many_attempts",
+                "too many wrong operator tokens from this address; retry after " + seconds + " s", seconds);
+    }
+
     public void rejected(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (cause instanceof ApiRejected r) {
             Responses.error(exchange, r.status(), r.error(), r.getMessage());
+            if (r.retryAfterSeconds() > 0) {
+                exchange.getMessage().setHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
+            }
         } else {
             LOG.warn("operator API failure: {}", cause == null ? "?" : cause.toString());
             Responses.error(exchange, 503, "store_unavailable", "the router's database is unavailable; retry later");

@@ -3,6 +3,7 @@ package io.kycrouter.console;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kycrouter.ingress.HttpRequests;
+import io.kycrouter.security.TokenGuessThrottle;
 import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
 
@@ -33,10 +34,13 @@ public final class ConsolePages {
             + " connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     private final ConsoleGate gate;
+    private final TokenGuessThrottle guesses;
     private final Map<String, String> files = new LinkedHashMap<>();
 
-    public ConsolePages(ConsoleGate gate) {
+    /** @param guesses wrong operator tokens per address, shared with the operator API */
+    public ConsolePages(ConsoleGate gate, TokenGuessThrottle guesses) {
         this.gate = gate;
+        this.guesses = guesses;
         for (String name : ASSETS.keySet()) {
             files.put(name, read(name));
         }
@@ -90,12 +94,25 @@ public final class ConsolePages {
         } catch (Exception e) {
             token = null;
         }
+        String address = HttpRequests.peer(exchange);
+        Optional<java.time.Duration> wait = guesses.refused(address);
+        if (wait.isPresent()) { // before the token is compared: a throttled guess learns nothing
+            long seconds = TokenGuessThrottle.seconds(wait.get());
+            request.response().putHeader("Retry-After", Long.toString(seconds));
+            json(exchange, 429, Map.of("status", "rejected", "error", "too_many_attempts",
+                    "message", "Too many wrong operator tokens from this address: try again in " + seconds + " s."));
+            return;
+        }
         Optional<ConsoleSessions.Session> session = gate.sessions().signIn(token);
         if (session.isEmpty()) {
+            if (token != null && !token.isBlank()) {
+                guesses.failed(address);
+            }
             json(exchange, 401, Map.of("status", "rejected", "error", "unauthorized", "message", gate.sessions().enabled()
                     ? "Wrong operator token." : "The console is disabled: no operator token is configured (KYC_OPERATOR_TOKEN)."));
             return;
         }
+        guesses.succeeded(address);
         request.response().putHeader("Set-Cookie", gate.cookie(session.get(), request));
         json(exchange, 200, Map.of("status", "signed-in", "expiresAt", session.get().expiresAt().toString()));
     }

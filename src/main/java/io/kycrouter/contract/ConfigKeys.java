@@ -32,7 +32,7 @@ public final class ConfigKeys {
             "inbox.recovery-batch-size",
             "retention.inbox-body-days", "retention.period-ms", "retention.batch-size", "retention.pause-ms",
             "canonical.external-user-id", "canonical.external-user-id-pepper",
-            "api.operator-token",
+            "api.operator-token", "api.max-wrong-tokens", "api.wrong-tokens-window-seconds",
             "notify.targets", "notify.poll-period-ms", "notify.claim-lease-ms",
             // the operator console (issue 16)
             "console.allowed-origins", "console.max-sessions", "console.refusals-kept", "console.secure-cookie",

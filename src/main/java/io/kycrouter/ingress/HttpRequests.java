@@ -24,4 +24,10 @@ public final class HttpRequests {
         HttpServerRequest request = of(exchange);
         return request == null ? null : request.getHeader(name);
     }
+
+    /** The connection's peer address (never a header a client writes), or null when there is no HTTP request. */
+    public static String peer(Exchange exchange) {
+        HttpServerRequest request = of(exchange);
+        return request == null || request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    }
 }

@@ -94,6 +94,8 @@ public final class RunningRouter implements AutoCloseable {
         p.put("kyc.vendor.veriff.auth.signature.secrets", VERIFF_SECRET);
         p.put("kyc.vendor.persona.auth.signature.secrets", PERSONA_SECRET);
         p.put("kyc.api.operator-token", OPERATOR_TOKEN);
+        // every test calls from 127.0.0.1, and many send wrong tokens on purpose: OperatorTokenGuessingTest sets its own
+        p.put("kyc.api.max-wrong-tokens", "1000");
         p.put("kyc.inbox.recovery-period-ms", "500");
         p.put("kyc.inbox.recovery-grace-ms", "1000");
         return p;
