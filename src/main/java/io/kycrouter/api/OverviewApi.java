@@ -4,6 +4,7 @@ import io.kycrouter.ingress.Responses;
 import io.kycrouter.notify.Outbox;
 import io.kycrouter.notify.OutboxDepth;
 import io.kycrouter.observe.RefusalLog;
+import io.kycrouter.store.Inbox;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.health.HealthCheck;
@@ -42,10 +43,13 @@ public final class OverviewApi {
             + " select i.vendor as vendor, floor(extract(epoch from i.received_at) / 3600) as bucket,"
             + " case when i.processed_at is null then 1 else 0 end as parked,"
             + " case when c.type = 'UNKNOWN' then 1 else 0 end as unmapped"
-            + " from inbox i left join canonical_event c on c.inbox_id = i.id where i.received_at >= ?) t group by vendor, bucket";
+            + " from inbox i left join canonical_event c on c.inbox_id = i.id where i.id >= ? and i.received_at >= ?) t group by vendor, bucket";
     private static final String LAST_HOUR = "select i.vendor, count(*), sum(case when i.processed_at is null then 1 else 0 end),"
             + " sum(case when c.type = 'UNKNOWN' then 1 else 0 end)"
-            + " from inbox i left join canonical_event c on c.inbox_id = i.id where i.received_at >= ? group by i.vendor";
+            + " from inbox i left join canonical_event c on c.inbox_id = i.id where i.id >= ? and i.received_at >= ? group by i.vendor";
+
+    /** How far two instances' clocks may differ: rows received this much before a window's start are read too. */
+    private static final Duration CLOCK_SLACK = Duration.ofMinutes(10);
 
     private final DataSource dataSource;
     private final Set<String> vendors;
@@ -75,8 +79,13 @@ public final class OverviewApi {
         Map<String, long[]> lastDay = new TreeMap<>();
         Map<String, Map<Long, long[]>> series = new TreeMap<>();
         try (Connection c = dataSource.getConnection()) {
+            // the rows of the last day only, not the whole inbox: its id range, found by a search over the key
+            Instant dayStart = Instant.ofEpochSecond(hourNow - 23 * 3600L);
+            long dayFirstId = Inbox.firstIdSince(c, dayStart, CLOCK_SLACK);
+            Instant hourStart = now.minus(Duration.ofHours(1));
             try (PreparedStatement s = c.prepareStatement(LAST_HOUR)) {
-                s.setObject(1, utc(now.minus(Duration.ofHours(1))));
+                s.setLong(1, Inbox.firstIdSince(c, hourStart, CLOCK_SLACK));
+                s.setObject(2, utc(hourStart));
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         lastHour.put(rs.getString(1), new long[]{rs.getLong(2), rs.getLong(3), rs.getLong(4)});
@@ -85,7 +94,8 @@ public final class OverviewApi {
             }
             try (PreparedStatement s = c.prepareStatement(HOURLY)) {
                 // whole hours: the chart's first bar is the hour 23 hours before the current one
-                s.setObject(1, utc(Instant.ofEpochSecond(hourNow - 23 * 3600L)));
+                s.setLong(1, dayFirstId);
+                s.setObject(2, utc(dayStart));
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         long[] counts = {rs.getLong(3), rs.getLong(4), rs.getLong(5)};

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -242,6 +243,44 @@ public final class Inbox {
         } catch (SQLException e) {
             throw new StoreUnavailable("inbox update failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The lowest inbox id from which on every row was received at or after {@code since - slack}, found by a binary
+     * search over the primary key (a few dozen index lookups), so that a query over the last hours reads those rows
+     * and not the whole table: ids are handed out in the order deliveries come in, and two instances' clocks differ
+     * by far less than {@code slack}. A query still filters on the time itself. 0 when the table is empty.
+     */
+    public static long firstIdSince(Connection c, Instant since, Duration slack) throws SQLException {
+        OffsetDateTime from = utc(since.minus(slack));
+        long lo;
+        long hi;
+        try (PreparedStatement s = c.prepareStatement("select min(id), max(id) from inbox");
+             ResultSet r = s.executeQuery()) {
+            if (!r.next() || r.getObject(1) == null) {
+                return 0;
+            }
+            lo = r.getLong(1);
+            hi = r.getLong(2) + 1; // past the last row: every row is older
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "select received_at >= ? from inbox where id >= ? order by id fetch first 1 rows only")) {
+            s.setObject(1, from);
+            while (lo < hi) {
+                long mid = lo + (hi - lo) / 2;
+                s.setLong(2, mid);
+                boolean recent;
+                try (ResultSet r = s.executeQuery()) {
+                    recent = !r.next() || r.getBoolean(1);
+                }
+                if (recent) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+        }
+        return lo;
     }
 
     public static OffsetDateTime utc(Instant instant) {
