@@ -126,8 +126,8 @@ public final class OperatorApi {
         exchange.getMessage().setBody("[" + String.join(",", payloads) + "]");
     }
 
-    /** 429 with Retry-After: too many wrong operator tokens from one address (the API's and the console's). */
-    public static ApiRejected tooManyGuesses(Duration wait) {
+    /** 429 with Retry-After: too many wrong operator tokens from this address (the console's sign-in answers its own). */
+    private static ApiRejected tooManyGuesses(Duration wait) {
         long seconds = TokenGuessThrottle.seconds(wait);
         return new ApiRejected(429, "too_many_attempts",
                 "too many wrong operator tokens from this address; retry after " + seconds + " s", seconds);

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -95,7 +96,7 @@ public final class ConsolePages {
             token = null;
         }
         String address = HttpRequests.peer(exchange);
-        Optional<java.time.Duration> wait = guesses.refused(address);
+        Optional<Duration> wait = guesses.refused(address);
         if (wait.isPresent()) { // before the token is compared: a throttled guess learns nothing
             long seconds = TokenGuessThrottle.seconds(wait.get());
             request.response().putHeader("Retry-After", Long.toString(seconds));
