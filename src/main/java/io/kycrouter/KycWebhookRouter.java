@@ -8,6 +8,7 @@ import io.kycrouter.cli.RemapCommand;
 import io.kycrouter.cli.RunCommand;
 import io.kycrouter.cli.SendCommand;
 import io.kycrouter.cli.Tools;
+import io.kycrouter.store.Database;
 import org.apache.camel.main.Main;
 
 import java.io.PrintStream;
@@ -41,6 +42,7 @@ public final class KycWebhookRouter {
     }
 
     public static void main(String[] args) throws Exception {
+        Database.switchOffH2ObjectCache(); // before anything loads H2
         System.exit(dispatch(args, System.out, System.err));
     }
 

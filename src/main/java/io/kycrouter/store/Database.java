@@ -22,12 +22,39 @@ public final class Database {
 
     private static final Logger LOG = LoggerFactory.getLogger("kyc.store");
 
+    static {
+        switchOffH2ObjectCache();
+    }
+
     private Database() {
+    }
+
+    /**
+     * H2 keeps every string it is given (each body, each canonical event) in a shared cache of 1,024 soft references,
+     * to return the same instance for equal strings. The router's strings are almost all unique and a body may be
+     * 100 KB or more: the cache only held up to 1,024 bodies in the heap until the collector, short of memory, cleared
+     * it (a 112 MB heap idle after a load of 100 KB bodies kept 62 of them, and under load the collector thrashed).
+     * Switched off with H2's system property before H2 reads it, unless set on the command line
+     * (docs/DECISIONS.md, 74).
+     */
+    public static void switchOffH2ObjectCache() {
+        if (System.getProperty("h2.objectCache") == null) {
+            System.setProperty("h2.objectCache", "false");
+        }
+    }
+
+    /** Whether H2's shared object cache is on in this JVM (it is read once, when H2 first needs it). */
+    public static boolean h2ObjectCacheOn() {
+        return org.h2.engine.SysProperties.OBJECT_CACHE;
     }
 
     public static HikariDataSource open(Settings db) {
         String url = tuned(durable(db.required("url")));
         createH2Directory(url);
+        if (url.startsWith("jdbc:h2:") && h2ObjectCacheOn()) {
+            LOG.warn("H2's object cache is on (-Dh2.objectCache=true, or H2 was used before the router set it off):"
+                    + " it keeps up to 1,024 recent bodies in the heap");
+        }
         HikariConfig config = new HikariConfig();
         config.setPoolName("kyc-db");
         config.setJdbcUrl(url);
