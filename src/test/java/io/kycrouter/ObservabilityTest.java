@@ -81,9 +81,8 @@ class ObservabilityTest {
                         .contains("kyc_outbox_dead{target=\"crm\"}")
                         .contains("kyc_db_compaction_seconds_count")
                         .contains("jvm_memory_used_bytes")
-                        // Camel's exchange metrics for the context as a whole (camel.metrics.route-policy-level)
-                        .contains("camel_exchanges_total{camelContext=\"kyc-webhook-router\",eventType=\"context\"")
-                        .doesNotContain("eventType=\"route\"");
+                        // Camel's route policy is off (its timers cost every webhook a String.format per route)
+                        .doesNotContain("camel_exchanges_total");
                 // the outbox gauges read the database, and must still do so after a garbage collection
                 System.gc();
                 // the gauges must read the database, not NaN, throughout a window longer than their cache (5 s)

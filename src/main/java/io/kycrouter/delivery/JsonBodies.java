@@ -55,8 +55,15 @@ public final class JsonBodies {
         return mapper;
     }
 
-    /** Decodes strict UTF-8; a body that is not valid UTF-8 is a 400. */
+    /**
+     * Decodes strict UTF-8; a body that is not valid UTF-8 is a 400. A body of ASCII only (most webhooks) is the same
+     * text in every ASCII-compatible charset and is copied once into a string; any other goes through the strict
+     * decoder (a buffer of two bytes per character, then the string).
+     */
     public static String utf8(byte[] body) {
+        if (ascii(body)) {
+            return new String(body, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -66,6 +73,15 @@ public final class JsonBodies {
         } catch (CharacterCodingException e) {
             throw DeliveryRejected.badRequest("malformed_json", "body is not valid UTF-8");
         }
+    }
+
+    private static boolean ascii(byte[] body) {
+        for (byte b : body) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Parses a JSON object; anything else is a 400 that says where parsing failed. */
