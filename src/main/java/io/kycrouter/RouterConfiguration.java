@@ -45,6 +45,7 @@ import io.kycrouter.notify.Targets;
 import io.kycrouter.vendors.VendorAuthenticator;
 import io.kycrouter.remap.Remapper;
 import io.kycrouter.store.Database;
+import io.kycrouter.store.SchemaMigration;
 import io.kycrouter.store.EventRevisions;
 import io.kycrouter.store.EventStore;
 import io.kycrouter.store.Inbox;
@@ -99,7 +100,9 @@ public class RouterConfiguration implements CamelConfiguration {
         Targets targets = Targets.load(kyc);
         HikariDataSource dataSource = Database.open(kyc.child("db"));
         onStop(context, dataSource::close);
-        Database.migrate(dataSource);
+        // migrated while Camel loads the route files; the context waits for it before any route starts
+        SchemaMigration schema = SchemaMigration.start(dataSource);
+        context.addLifecycleStrategy(schema);
 
         // Micrometer: the router's meters live in a composite; every registry Camel exposes (the Prometheus registry
         // of camel-micrometer-prometheus, bound while the context starts, later in the shaded jar than in tests) is
@@ -128,7 +131,7 @@ public class RouterConfiguration implements CamelConfiguration {
         ExecutorService notifyPool = context.getExecutorServiceManager().newThreadPool(this, "kyc-notify", workers, workers);
         // each target reads the event log from its cursor; a new target starts at the log's head, before any delivery
         TargetCursors cursors = new TargetCursors(dataSource, clock);
-        cursors.create(targets.all().stream().map(TargetDefinition::name).toList());
+        schema.then(() -> cursors.create(targets.all().stream().map(TargetDefinition::name).toList()));
         Outbox outbox = new Outbox(dataSource, clock, targetSwitch, cursors);
         OutboxDispatcher dispatcher = new OutboxDispatcher(context, targets, cursors, claims, outcomes, targetSwitch,
                 Duration.ofMillis(kyc.number("notify.claim-lease-ms", 60_000)),

@@ -68,4 +68,17 @@ class StartupFailureOutputTest {
                     "could not listen on port " + taken.getLocalPort());
         }
     }
+
+    @Test
+    void aFailedSchemaMigrationIsOneLine() throws Exception {
+        // a database that holds tables of its own and no migration history: Flyway refuses to migrate it (while Camel
+        // loads the route files), and the context's start says so
+        Path dir = RunningRouter.tempDir("foreign-schema");
+        String url = "jdbc:h2:file:" + dir.resolve("kyc");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "");
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("create table inbox (id int primary key)");
+        }
+        assertShort(run(Map.of("KYC_DB_URL", url), "foreign-schema"), "database migration failed");
+    }
 }
