@@ -45,6 +45,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public class StoreCost {
 
+    /** The intake's linger, as config/application.properties sets it (kyc.db.group-commit.linger-us); -Dlinger-us=N. */
+    static final Duration LINGER = Duration.ofNanos(Long.getLong("linger-us", 2_000) * 1_000);
+
     record Variant(String name, HikariDataSource dataSource, Intake intake, Path file, AtomicLong delivered, AtomicLong cpuNanos,
                    AtomicLong wallNanos, AtomicLong lastSize) {
     }
@@ -85,7 +88,7 @@ public class StoreCost {
             }
             Clock clock = Clock.systemUTC();
             Intake intake = new Intake(ds, new Inbox(ds), new EventStore(ds, clock, new ObjectMapper(), 64, Duration.ofSeconds(10)),
-                    clock, () -> { }, 64, Duration.ofSeconds(10));
+                    clock, () -> { }, 64, Duration.ofSeconds(10), LINGER);
             WRITERS.put(nv[0], newThread("kyc-intake-writer"));
             if (housekeep != null) {
                 String[] h = housekeep.split("/");
