@@ -20,6 +20,7 @@ public final class Delivery {
     private final String pathCredential;
     private final Instant receivedAt;
     private final JsonBodies parser;
+    private String text;
     private Map<String, Object> json;
 
     public Delivery(String vendor, JsonField envelope, byte[] body, Function<String, String> headers,
@@ -49,8 +50,10 @@ public final class Delivery {
      * inbox recovery or a remap: read through {@link #json()} like the ingress reads it, unwrapped from the envelope.
      */
     public static Delivery stored(String vendor, JsonField envelope, String body, Instant receivedAt, JsonBodies parser) {
-        return new Delivery(vendor, envelope, body.getBytes(StandardCharsets.UTF_8), name -> null, name -> null,
-                receivedAt, parser);
+        Delivery delivery = new Delivery(vendor, envelope, body.getBytes(StandardCharsets.UTF_8), name -> null,
+                name -> null, receivedAt, parser);
+        delivery.text = body;
+        return delivery;
     }
 
     /** The configured name of the vendor the delivery was addressed to. */
@@ -86,11 +89,22 @@ public final class Delivery {
         return receivedAt;
     }
 
+    /**
+     * The body as text, decoded once (strict UTF-8): what is parsed, what a signature over a re-encoding reads, and
+     * what the inbox stores. Throws {@link DeliveryRejected} (400) when the body is not UTF-8.
+     */
+    public String text() {
+        if (text == null) {
+            text = JsonBodies.utf8(body);
+        }
+        return text;
+    }
+
     /** The body as a JSON object, parsed once. Throws {@link DeliveryRejected} (400) when it is not one. */
     @SuppressWarnings("unchecked")
     public Map<String, Object> json() {
         if (json == null) {
-            Map<String, Object> parsed = parser.parseObject(body);
+            Map<String, Object> parsed = parser.parseObject(text());
             if (envelope != null && envelope.read(parsed) instanceof Map<?, ?> inner) {
                 parsed = (Map<String, Object>) inner;
             }

@@ -85,9 +85,13 @@ public final class JsonBodies {
     }
 
     /** Parses a JSON object; anything else is a 400 that says where parsing failed. */
-    @SuppressWarnings("unchecked")
     public Map<String, Object> parseObject(byte[] body) {
-        String text = utf8(body);
+        return parseObject(utf8(body));
+    }
+
+    /** Parses a JSON object from a body already decoded ({@link #utf8}); anything else is a 400. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> parseObject(String text) {
         if (text.isBlank()) {
             throw DeliveryRejected.badRequest("malformed_json", "body is empty");
         }

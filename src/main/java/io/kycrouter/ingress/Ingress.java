@@ -149,7 +149,7 @@ public final class Ingress {
     private static Intake.Accepted toCommit(Exchange exchange) {
         Delivery delivery = exchange.getVariable("delivery", Delivery.class);
         return new Intake.Accepted(new Inbox.Incoming(delivery.vendor(), exchange.getVariable("eventKey", String.class),
-                new String(delivery.body(), StandardCharsets.UTF_8), delivery.receivedAt(),
+                delivery.text(), delivery.receivedAt(),
                 exchange.getVariable("authScheme", String.class)),
                 exchange.getVariable("event", VerificationEvent.class), exchange.getVariable("mappingError", String.class));
     }

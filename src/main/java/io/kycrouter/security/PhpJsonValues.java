@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.kycrouter.delivery.Delivery;
 import io.kycrouter.delivery.DeliveryRejected;
-import io.kycrouter.delivery.JsonBodies;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -44,7 +43,7 @@ final class PhpJsonValues {
     @SuppressWarnings("unchecked")
     static Map<String, Object> of(Delivery delivery) {
         delivery.json();
-        Map<String, Object> parsed = (Map<String, Object>) read(JsonBodies.utf8(delivery.body()));
+        Map<String, Object> parsed = (Map<String, Object>) read(delivery.text());
         if (delivery.envelope() != null && delivery.envelope().read(parsed) instanceof Map<?, ?> inner) {
             return (Map<String, Object>) inner;
         }
