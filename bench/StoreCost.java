@@ -74,7 +74,10 @@ public class StoreCost {
             if (!options.toUpperCase().contains("COMPRESS=")) {
                 options += ";COMPRESS=TRUE";
             }
-            String url = "jdbc:h2:file:" + dir.resolve(nv[0]) + ";WRITE_DELAY=0;QUERY_CACHE_SIZE=64" + options;
+            if (!options.toUpperCase().contains("WRITE_DELAY=")) {
+                options += ";WRITE_DELAY=0";
+            }
+            String url = "jdbc:h2:file:" + dir.resolve(nv[0]) + ";QUERY_CACHE_SIZE=64" + options;
             HikariConfig config = new HikariConfig();
             config.setJdbcUrl(url);
             config.setUsername("sa");
@@ -126,6 +129,7 @@ public class StoreCost {
             for (Variant v : variants) {
                 long writer = WRITERS.get(v.name());
                 long cpu0 = mx.getThreadCpuTime(writer);
+                long process0 = PROCESS.getProcessCpuTime();
                 long start = System.nanoTime();
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicLong done = new AtomicLong();
@@ -168,17 +172,20 @@ public class StoreCost {
                     v.lastSize().set(size);
                     v.delivered().addAndGet(done.get());
                     v.cpuNanos().addAndGet(mx.getThreadCpuTime(writer) - cpu0);
+                    PROCESS_NANOS.merge(v.name(), PROCESS.getProcessCpuTime() - process0, Long::sum);
                     v.wallNanos().addAndGet(System.nanoTime() - start);
                 }
             }
         }
         KEEPERS.forEach((name, id) -> variants.stream().filter(v -> v.name().equals(name)).findFirst()
                 .ifPresent(v -> v.cpuNanos().addAndGet(mx.getThreadCpuTime(id) - keeperCpu0.get(name))));
-        System.out.printf("%-12s %12s %22s %20s%n", "variant", "deliveries/s", "writer CPU/delivery", "file bytes/delivery");
+        System.out.printf("%-12s %12s %22s %20s %22s%n", "variant", "deliveries/s", "writer CPU/delivery", "file bytes/delivery",
+                "process CPU/delivery");
         for (Variant v : variants) {
             long n = v.delivered().get();
-            System.out.printf("%-12s %12.0f %19.0f us %20.0f%n", v.name(), n / (v.wallNanos().get() / 1e9),
-                    v.cpuNanos().get() / 1e3 / n, (double) Files.size(v.file()) / counter.get() * variants.size());
+            System.out.printf("%-12s %12.0f %19.0f us %20.0f %19.0f us%n", v.name(), n / (v.wallNanos().get() / 1e9),
+                    v.cpuNanos().get() / 1e3 / n, (double) Files.size(v.file()) / counter.get() * variants.size(),
+                    PROCESS_NANOS.get(v.name()) / 1e3 / n);
             long[] all = LATENCIES.getOrDefault(v.name(), List.of()).stream().flatMapToLong(java.util.Arrays::stream).sorted().toArray();
             if (all.length > 0) {
                 System.out.printf("%-12s commit wait: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n", "", all[all.length / 2] / 1e6,
@@ -194,6 +201,10 @@ public class StoreCost {
     }
 
     private static final Map<String, Long> KEEPERS = new ConcurrentHashMap<>();
+    /** The whole process's CPU (senders included, the same for every variant; H2's own background writer too). */
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final Map<String, Long> PROCESS_NANOS = new ConcurrentHashMap<>();
     /** Per variant: how long each measured delivery waited for its commit, in nanoseconds. */
     private static final Map<String, List<long[]>> LATENCIES = new ConcurrentHashMap<>();
     /** Per variant: compaction runs, their time in all, the longest (the store is locked for commits meanwhile). */

@@ -45,6 +45,9 @@ import io.kycrouter.notify.Targets;
 import io.kycrouter.vendors.VendorAuthenticator;
 import io.kycrouter.remap.Remapper;
 import io.kycrouter.store.Database;
+import io.kycrouter.store.DeliveryJournal;
+import io.kycrouter.store.Durability;
+import io.kycrouter.vendors.ConfigException;
 import io.kycrouter.store.SchemaMigration;
 import io.kycrouter.store.EventRevisions;
 import io.kycrouter.store.EventStore;
@@ -100,6 +103,10 @@ public class RouterConfiguration implements CamelConfiguration {
         Targets targets = Targets.load(kyc);
         HikariDataSource dataSource = Database.open(kyc.child("db"));
         onStop(context, dataSource::close);
+        // the embedded H2 default writes its file at checkpoints; the deliveries committed since are in the journal
+        Durability durability = journaled(dataSource, Database.journalDirectory(kyc.child("db")));
+        onStop(context, durability::close); // after the writers stopped, before the pool closes
+        context.getRegistry().bind("durability", durability);
         // migrated while Camel loads the route files; the context waits for it before any route starts
         SchemaMigration schema = SchemaMigration.start(dataSource);
         context.addLifecycleStrategy(schema);
@@ -119,7 +126,7 @@ public class RouterConfiguration implements CamelConfiguration {
         int maxBatch = (int) kyc.number("db.group-commit.max-batch", 64);
         Duration commitWait = Duration.ofMillis(kyc.number("db.group-commit.wait-ms", 10_000));
         Inbox inbox = new Inbox(dataSource);
-        EventStore events = new EventStore(dataSource, clock, new ObjectMapper(), maxBatch, commitWait);
+        EventStore events = new EventStore(dataSource, clock, new ObjectMapper(), maxBatch, commitWait, durability);
         onStop(context, events::close);
         int recoveryMaxAttempts = (int) kyc.number("inbox.recovery-max-attempts", 20);
         TargetSwitch targetSwitch = new TargetSwitch(dataSource, clock);
@@ -150,8 +157,10 @@ public class RouterConfiguration implements CamelConfiguration {
         // the ingress stores each delivery with its event (group commit); stopped before the dispatcher and the pool
         Intake intake = new Intake(dataSource, inbox, events, clock, dispatcher::dispatch, maxBatch, commitWait,
                 // every delivery of a batch waits out its linger: more than 100 ms is a mistake, capped
-                Duration.ofNanos(Math.min(kyc.number("db.group-commit.linger-us", 0), 100_000) * 1_000));
+                Duration.ofNanos(Math.min(kyc.number("db.group-commit.linger-us", 0), 100_000) * 1_000), durability);
         onStop(context, intake::close);
+        // deliveries a crash left in the journal are written again before any route starts (after the cursors exist)
+        schema.then(() -> recover(intake));
         VendorAuthenticator authenticator = new VendorAuthenticator(clock, vendors.devAcceptUnauthenticated());
         context.getRegistry().bind("ingress", new Ingress(vendors, authenticator, intake, json, clock, metrics));
         UserReferences userReferences = UserReferences.load(kyc, vendors.names());
@@ -211,6 +220,25 @@ public class RouterConfiguration implements CamelConfiguration {
         // webhooks the server refuses outside the routes (408 too slow, 413 over the server's limit) count as refusals too
         context.addStartupListener(new ServerGuards(kyc, bodyReader, new EarlyRefusals(vendors, authenticator, metrics, clock), inFlight,
                 (vendor, error) -> refusals.record(vendors.find(vendor).map(VendorDefinition::name).orElse("unknown"), RefusalReasons.of(error, null))));
+    }
+
+    private static Durability journaled(HikariDataSource dataSource, java.util.Optional<java.nio.file.Path> directory) {
+        if (directory.isEmpty()) {
+            return Durability.atCommit();
+        }
+        try {
+            return Durability.journaled(dataSource, DeliveryJournal.open(directory.get()));
+        } catch (java.io.IOException e) {
+            throw new ConfigException("cannot open the delivery journal in " + directory.get() + ": " + e);
+        }
+    }
+
+    private static void recover(Intake intake) {
+        try {
+            intake.recover(new ObjectMapper());
+        } catch (java.io.IOException | java.sql.SQLException e) {
+            throw new ConfigException("the deliveries left in the journal could not be written again: " + e);
+        }
     }
 
     private static void exposeTo(CamelContext context, CompositeMeterRegistry meters) throws Exception {

@@ -28,6 +28,7 @@ public final class ConfigKeys {
             "db.pool.initialization-fail-timeout-ms", "db.group-commit.max-batch", "db.group-commit.wait-ms",
             "db.group-commit.linger-us",
             "db.h2.compact-period-ms", "db.h2.compact-fill-rate", "db.h2.compact-bytes",
+            "db.journal.enabled", "db.journal.checkpoint-period-ms",
             "inbox.recovery-period-ms", "inbox.recovery-grace-ms", "inbox.recovery-max-attempts",
             "inbox.recovery-batch-size",
             "retention.inbox-body-days", "retention.period-ms", "retention.batch-size", "retention.pause-ms",

@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 
 /** The connection pool (HikariCP) and the schema migrations (Flyway, run at start-up). */
 public final class Database {
@@ -49,7 +50,8 @@ public final class Database {
     }
 
     public static HikariDataSource open(Settings db) {
-        String url = tuned(durable(db.required("url")));
+        String url = db.required("url");
+        url = tuned(journalDirectory(db).isPresent() ? journaled(url, db.number("journal.checkpoint-period-ms", 1000)) : durable(url));
         createH2Directory(url);
         if (url.startsWith("jdbc:h2:") && h2ObjectCacheOn()) {
             LOG.warn("H2's object cache is on (-Dh2.objectCache=true, or H2 was used before the router set it off):"
@@ -128,6 +130,47 @@ public final class Database {
      */
     static String durable(String url) {
         return withH2Default(url, "WRITE_DELAY", "0");
+    }
+
+    /**
+     * The delivery journal's directory ({@code <database file>.journal} beside it): for an embedded H2 file whose URL
+     * sets no WRITE_DELAY, unless {@code kyc.db.journal.enabled} is false. H2 then writes its file at each checkpoint
+     * rather than at each commit, and the journal keeps the deliveries committed since (docs/DECISIONS.md, 78).
+     */
+    public static Optional<Path> journalDirectory(Settings db) {
+        String url = db.required("url");
+        if (!db.bool("journal.enabled", true) || url.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=")) {
+            return Optional.empty();
+        }
+        return h2File(url).map(file -> file.resolveSibling(file.getFileName() + ".journal"));
+    }
+
+    /**
+     * The file path of an embedded H2 database ({@code jdbc:h2:file:<path>} or {@code jdbc:h2:<path>}), without H2's
+     * suffix; empty for an in-memory database, an H2 server and any other database.
+     */
+    static Optional<Path> h2File(String url) {
+        if (!url.startsWith("jdbc:h2:")) {
+            return Optional.empty();
+        }
+        String rest = url.substring("jdbc:h2:".length()).split(";")[0];
+        if (rest.startsWith("file:")) {
+            rest = rest.substring("file:".length());
+        } else if (rest.matches("^[a-zA-Z]{2,}:.*")) { // mem:, tcp:, ssl:, zip:, nio..., split:...
+            return Optional.empty();
+        }
+        if (rest.isBlank()) {
+            return Optional.empty();
+        }
+        if (rest.startsWith("~")) {
+            rest = System.getProperty("user.home") + rest.substring(1);
+        }
+        return Optional.of(Path.of(rest).toAbsolutePath().normalize());
+    }
+
+    /** An embedded H2 file with the journal: H2 writes its file every period (and at each checkpoint), not per commit. */
+    static String journaled(String url, long periodMillis) {
+        return withH2Default(url, "WRITE_DELAY", String.valueOf(Math.max(1, periodMillis)));
     }
 
     /**

@@ -32,13 +32,24 @@ public final class EventStore implements AutoCloseable {
     private final DataSource dataSource;
     private final Clock clock;
     private final ObjectMapper json;
+    private final Durability durability;
     private final GroupCommit<Serialized, Boolean> writer;
 
     public EventStore(DataSource dataSource, Clock clock, ObjectMapper json, int maxBatch, Duration wait) {
+        this(dataSource, clock, json, maxBatch, wait, Durability.atCommit());
+    }
+
+    /**
+     * @param durability what makes an appended event safe from a crash before its caller returns (a checkpoint on the
+     *                   journaled H2 default: these events come from the inbox's recovery, not from the intake)
+     */
+    public EventStore(DataSource dataSource, Clock clock, ObjectMapper json, int maxBatch, Duration wait, Durability durability) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.json = json;
-        this.writer = new GroupCommit<>("events", dataSource, maxBatch, wait, this::appendAll, this::appendAlone);
+        this.durability = durability;
+        this.writer = new GroupCommit<>("events", dataSource, maxBatch, wait, this::appendAll, this::appendAlone,
+                appended -> durability.checkpoint());
     }
 
     /**
@@ -71,6 +82,7 @@ public final class EventStore implements AutoCloseable {
                 try (BatchStatements statements = new BatchStatements(c)) {
                     boolean appended = appendIn(statements, event, payload, EventLog.reserve(c, 1));
                     c.commit();
+                    durability.checkpoint();
                     return appended;
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
@@ -106,8 +118,8 @@ public final class EventStore implements AutoCloseable {
      * The event of a delivery stored in the same transaction (see {@link Intake}): its inbox row is new, and is
      * written already processed, so there is nothing to check first and nothing to mark after.
      */
-    void appendNew(BatchStatements c, VerificationEvent event, long position) throws SQLException {
-        insert(c, event, serialize(event), position);
+    void appendNew(BatchStatements c, VerificationEvent event, String payload, long position) throws SQLException {
+        insert(c, event, payload, position);
     }
 
     String serialize(VerificationEvent event) {

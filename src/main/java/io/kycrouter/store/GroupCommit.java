@@ -65,7 +65,8 @@ public final class GroupCommit<T, R> implements AutoCloseable {
     /**
      * @param committed run on the writer thread after each batch committed, before its callers are released, with
      *                  the batch's results in the order written (not after a batch was refused and written item by
-     *                  item); it must not fail
+     *                  item); a {@link StoreUnavailable} it throws is every caller's answer (the batch committed but
+     *                  could not be made safe from a crash, see {@link Durability}), any other failure is only logged
      */
     public GroupCommit(String name, DataSource dataSource, int maxBatch, Duration wait, Batch<T, R> batch, Function<T, R> single,
                        Consumer<List<R>> committed) {
@@ -202,6 +203,9 @@ public final class GroupCommit<T, R> implements AutoCloseable {
         if (results != null) {
             try {
                 committed.accept(results);
+            } catch (StoreUnavailable e) { // committed, but not made safe: the callers hear 503, a retry is a duplicate
+                taken.forEach(p -> p.result().completeExceptionally(e));
+                return;
             } catch (RuntimeException e) {
                 LOG.error("{} after-commit step failed", name, e);
             }

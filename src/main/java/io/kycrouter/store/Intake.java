@@ -5,7 +5,11 @@ import io.kycrouter.canonical.VerificationEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -34,9 +38,12 @@ public final class Intake implements AutoCloseable {
     private final EventStore events;
     private final Clock clock;
     private final Runnable afterAppend;
-    private record Written(Inbox.Stored stored, boolean eventStored) {
+    /** @param journal the new delivery as the journal keeps it; null for a duplicate (see {@link Durability}) */
+    private record Written(Inbox.Stored stored, boolean eventStored, byte[] journal) {
     }
 
+    private final DataSource dataSource;
+    private final Durability durability;
     private final GroupCommit<Accepted, Written> writer;
 
     /**
@@ -45,12 +52,34 @@ public final class Intake implements AutoCloseable {
      */
     public Intake(DataSource dataSource, Inbox inbox, EventStore events, Clock clock, Runnable afterAppend, int maxBatch,
                   Duration wait, Duration linger) {
+        this(dataSource, inbox, events, clock, afterAppend, maxBatch, wait, linger, Durability.atCommit());
+    }
+
+    /** @param durability what makes a committed batch safe from a crash before the vendors hear 200 */
+    public Intake(DataSource dataSource, Inbox inbox, EventStore events, Clock clock, Runnable afterAppend, int maxBatch,
+                  Duration wait, Duration linger, Durability durability) {
+        this.dataSource = dataSource;
         this.inbox = inbox;
         this.events = events;
         this.clock = clock;
         this.afterAppend = afterAppend;
+        this.durability = durability;
         this.writer = new GroupCommit<>("intake", dataSource, maxBatch, wait, linger, this::writeAll, this::writeAlone,
-                results -> { });
+                this::makeSafe);
+    }
+
+    /** After a batch committed: its new deliveries in the journal (nothing to do where a commit is safe already). */
+    private void makeSafe(List<Written> results) {
+        if (!durability.journaled()) {
+            return;
+        }
+        List<byte[]> records = new ArrayList<>(results.size());
+        for (Written w : results) {
+            if (w.journal() != null) {
+                records.add(w.journal());
+            }
+        }
+        durability.intakeCommitted(records);
     }
 
     /** Commits the delivery and its event; a duplicate writes nothing. Returns the inbox row. */
@@ -82,19 +111,25 @@ public final class Intake implements AutoCloseable {
         EventLog.Positions positions = mapped == 0 ? null : EventLog.reserve(c, mapped);
         List<Inbox.Stored> stored = Inbox.insertAll(c, rows);
         List<Written> written = new ArrayList<>(items.size());
+        boolean journaled = durability.journaled();
         try (BatchStatements statements = new BatchStatements(c)) { // each statement prepared once per batch
             for (int i = 0; i < items.size(); i++) {
                 VerificationEvent event = items.get(i).event();
+                boolean isNew = !stored.get(i).duplicate();
                 if (event == null) {
-                    written.add(new Written(stored.get(i), false));
+                    written.add(new Written(stored.get(i), false,
+                            isNew && journaled ? new IntakeRecord(rows.get(i), null).encode() : null));
                     continue;
                 }
                 long position = positions.next();
-                boolean append = !stored.get(i).duplicate();
-                if (append) {
-                    events.appendNew(statements, event.withInboxId(stored.get(i).id()), position);
+                byte[] journal = null;
+                if (isNew) {
+                    VerificationEvent withId = event.withInboxId(stored.get(i).id());
+                    String payload = events.serialize(withId);
+                    events.appendNew(statements, withId, payload, position);
+                    journal = journaled ? new IntakeRecord(rows.get(i), payload).encode() : null;
                 }
-                written.add(new Written(stored.get(i), append));
+                written.add(new Written(stored.get(i), isNew, journal));
             }
         }
         return written;
@@ -102,21 +137,117 @@ public final class Intake implements AutoCloseable {
 
     /** One delivery in its own transaction, then its event in another: the delivery is kept whatever the event does. */
     private Written writeAlone(Accepted a) {
+        Written written = storeAlone(a);
+        durability.checkpoint(); // this path is rare (a refused batch): a checkpoint rather than the journal
+        return written;
+    }
+
+    private Written storeAlone(Accepted a) {
         Inbox.Stored stored = inbox.storeAlone(a.delivery().plain());
         if (stored.duplicate() || a.event() == null) {
             if (!stored.duplicate() && a.mappingError() != null) {
                 inbox.recordFailure(stored.id(), a.mappingError(), true);
             }
-            return new Written(stored, false);
+            return new Written(stored, false, null);
         }
         try {
-            return new Written(stored, events.append(a.event().withInboxId(stored.id())));
+            return new Written(stored, events.append(a.event().withInboxId(stored.id())), null);
         } catch (RuntimeException e) {
             boolean permanent = Inbox.permanent(e);
             LOG.warn("vendor={} inbox={} canonical event not stored, {}: {}", a.delivery().vendor(), stored.id(),
                     permanent ? "parked for an operator" : "will retry", Canonicalizer.printable(String.valueOf(e.getMessage()), 300));
             inbox.recordFailure(stored.id(), Inbox.describe(e), permanent);
-            return new Written(stored, false);
+            return new Written(stored, false, null);
+        }
+    }
+
+    /**
+     * Writes again the deliveries a crash left in the journal's segments (before the router takes any delivery):
+     * those H2 already has are duplicates and write nothing, the others are stored with the same canonical event
+     * (its id, times and decision) they were stored with before. Then a checkpoint, and the segments are deleted.
+     * Returns how many deliveries were written again.
+     */
+    public int recover(ObjectMapper json) throws IOException, SQLException {
+        DeliveryJournal journal = durability.journal();
+        if (journal == null) {
+            return 0;
+        }
+        List<Path> segments = journal.leftovers();
+        if (segments.isEmpty()) {
+            return 0;
+        }
+        int[] counts = new int[3]; // read, written again, torn bytes
+        for (Path segment : segments) {
+            List<Accepted> batch = new ArrayList<>(64);
+            SQLException[] failed = new SQLException[1];
+            long torn = DeliveryJournal.read(segment, bytes -> {
+                if (failed[0] != null) {
+                    return;
+                }
+                batch.add(accepted(IntakeRecord.decode(bytes), json));
+                counts[0]++;
+                if (batch.size() == 64) {
+                    failed[0] = writeAgain(batch, counts);
+                }
+            });
+            if (failed[0] == null) {
+                failed[0] = writeAgain(batch, counts);
+            }
+            if (failed[0] != null) {
+                throw failed[0];
+            }
+            if (torn > 0) {
+                LOG.warn("journal segment {}: the last {} bytes were a record cut short by the crash (never acknowledged)",
+                        segment.getFileName(), torn);
+            }
+        }
+        durability.checkpoint();
+        journal.delete(segments);
+        LOG.info("delivery journal: {} deliveries read back after an unclean stop, {} of them were not in the database"
+                + " and were written again", counts[0], counts[1]);
+        return counts[1];
+    }
+
+    private static Accepted accepted(IntakeRecord record, ObjectMapper json) {
+        Inbox.Incoming d = record.delivery();
+        if (record.eventPayload() == null) {
+            return new Accepted(d, null, d.parkedError());
+        }
+        try {
+            return new Accepted(d, json.readValue(record.eventPayload(), VerificationEvent.class), null);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("journal record with an unreadable event: " + e.getMessage(), e);
+        }
+    }
+
+    /** One batch of recovered deliveries in one transaction, or each alone when the batch is refused. */
+    private SQLException writeAgain(List<Accepted> batch, int[] counts) {
+        if (batch.isEmpty()) {
+            return null;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            List<Written> written;
+            try {
+                written = writeAll(c, batch);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                written = new ArrayList<>();
+                for (Accepted a : batch) {
+                    written.add(storeAlone(a));
+                }
+            } finally {
+                c.setAutoCommit(true);
+            }
+            for (Written w : written) {
+                counts[1] += w.stored().duplicate() ? 0 : 1;
+            }
+            return null;
+        } catch (SQLException e) {
+            return e;
+        } finally {
+            batch.clear();
         }
     }
 

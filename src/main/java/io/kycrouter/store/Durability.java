@@ -1,0 +1,140 @@
+package io.kycrouter.store;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * When a committed write is safe from a crash. On PostgreSQL, or an H2 database that writes its file at every commit
+ * (WRITE_DELAY=0), it is as soon as it commits: every method here does nothing. On the embedded H2 default with the
+ * delivery journal (docs/DECISIONS.md, 78) H2 writes its file only at a checkpoint, so:
+ * <ul>
+ *     <li>the intake's new deliveries go to the {@link DeliveryJournal} after their commit, before the vendor hears
+ *     200; if the journal cannot be written, a checkpoint makes them safe instead, and if that fails too the vendors
+ *     hear 503 (and so does every later delivery, a duplicate included, until a checkpoint succeeds: a duplicate of a
+ *     delivery that is in neither would otherwise be acknowledged);</li>
+ *     <li>an operator's change, and an event written outside the intake, are checkpointed before the answer;</li>
+ *     <li>a timer ({@code h2-checkpoint}, router/retention.yaml) seals the journal's segment, checkpoints, then deletes
+ *     the sealed segments, whose deliveries are now in H2's file.</li>
+ * </ul>
+ * Notifications, cursors and retries are not checkpointed: a crash rewinds them together to H2's last checkpoint
+ * (at-least-once delivery, as after any crash).
+ */
+public final class Durability {
+
+    private static final Logger LOG = LoggerFactory.getLogger("kyc.store");
+    private static final Durability AT_COMMIT = new Durability(null, null);
+
+    private final DataSource dataSource;
+    private final DeliveryJournal journal;
+    /** A journal write and its fallback checkpoint failed: nothing is acknowledged until a checkpoint succeeds. */
+    private volatile boolean unsafe;
+    private volatile boolean warnedCheckpoint;
+
+    private Durability(DataSource dataSource, DeliveryJournal journal) {
+        this.dataSource = dataSource;
+        this.journal = journal;
+    }
+
+    /** A database whose commit is already safe (PostgreSQL, H2 with WRITE_DELAY=0): nothing to add. */
+    public static Durability atCommit() {
+        return AT_COMMIT;
+    }
+
+    /** An embedded H2 database with a write delay, its deliveries in {@code journal} until each checkpoint. */
+    public static Durability journaled(DataSource dataSource, DeliveryJournal journal) {
+        return new Durability(dataSource, journal);
+    }
+
+    public boolean journaled() {
+        return journal != null;
+    }
+
+    public DeliveryJournal journal() {
+        return journal;
+    }
+
+    /**
+     * After the intake committed a batch: its new deliveries ({@code records}, possibly none) in the journal. Throws
+     * {@link StoreUnavailable} when neither the journal nor a checkpoint could make the batch safe.
+     */
+    public void intakeCommitted(List<byte[]> records) {
+        if (journal == null) {
+            return;
+        }
+        if (!unsafe) {
+            try {
+                journal.append(records);
+                return;
+            } catch (IOException e) {
+                LOG.warn("the delivery journal could not be written ({}): checkpointing instead", e.toString());
+            }
+        }
+        checkpoint();
+    }
+
+    /**
+     * Writes everything committed so far to H2's file (nothing to do when commits are safe already). Throws
+     * {@link StoreUnavailable} when it cannot.
+     */
+    public void checkpoint() {
+        if (journal == null) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+            if (unsafe || warnedCheckpoint) {
+                LOG.info("checkpoint written again: deliveries are acknowledged again");
+            }
+            unsafe = false;
+            warnedCheckpoint = false;
+        } catch (SQLException | RuntimeException e) {
+            unsafe = true;
+            if (!warnedCheckpoint) {
+                warnedCheckpoint = true;
+                LOG.warn("checkpoint failed: {}", e.toString());
+            }
+            throw new StoreUnavailable("the database could not write its file: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The timer's run: seals the journal's segment, checkpoints, then deletes the sealed segments. Nothing to do when
+     * nothing was journaled since the last run. A failed checkpoint keeps the segments for the next run.
+     */
+    public void checkpointAndTrim() {
+        if (journal == null || !journal.holdsAnything() && !unsafe) {
+            return;
+        }
+        List<Path> sealed = journal.seal();
+        try {
+            checkpoint();
+        } catch (StoreUnavailable e) {
+            return; // logged once by checkpoint; the next run tries again
+        }
+        try {
+            journal.delete(sealed);
+        } catch (IOException e) {
+            LOG.warn("journal segments not deleted: {}", e.toString());
+        }
+    }
+
+    /** At shutdown, after the intake stopped: the last checkpoint, then an empty journal. */
+    public void close() {
+        if (journal == null) {
+            return;
+        }
+        try {
+            checkpointAndTrim();
+        } finally {
+            journal.close();
+        }
+    }
+}
