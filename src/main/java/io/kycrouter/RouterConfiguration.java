@@ -235,7 +235,7 @@ public class RouterConfiguration implements CamelConfiguration {
 
     private static void recover(Intake intake) {
         try {
-            intake.recover(new ObjectMapper());
+            intake.recover();
         } catch (java.io.IOException | java.sql.SQLException e) {
             throw new ConfigException("the deliveries left in the journal could not be written again: " + e);
         }

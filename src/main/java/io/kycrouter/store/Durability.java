@@ -26,6 +26,13 @@ import java.util.List;
  * </ul>
  * Notifications, cursors and retries are not checkpointed: a crash rewinds them together to H2's last checkpoint
  * (at-least-once delivery, as after any crash).
+ * <p>
+ * H2 can also lose what it had not written without the router stopping: when writing its file fails (a full disk),
+ * it closes the database, and the next connection opens it again from the file. The journal's segments then hold
+ * deliveries the reopened database lacks: the timer's run notices that the database is a new instance and writes the
+ * segments' deliveries again (a delivery it already has is a duplicate and writes nothing) before it deletes them; a
+ * checkpoint in place of a failed journal write is refused when the database was reopened since (503: the delivery may
+ * have gone with the old one).
  */
 public final class Durability {
 
@@ -37,6 +44,15 @@ public final class Durability {
     /** A journal write and its fallback checkpoint failed: nothing is acknowledged until a checkpoint succeeds. */
     private volatile boolean unsafe;
     private volatile boolean warnedCheckpoint;
+    /** The H2 database instance the journal's segments were written for (null until known). */
+    private volatile Object instance;
+    private volatile Replay replay = segments -> 0;
+
+    /** Writes the deliveries of journal segments again (see {@link Intake#recover}); returns how many were missing. */
+    @FunctionalInterface
+    public interface Replay {
+        int replay(List<Path> segments) throws IOException, SQLException;
+    }
 
     private Durability(DataSource dataSource, DeliveryJournal journal) {
         this.dataSource = dataSource;
@@ -59,6 +75,20 @@ public final class Durability {
 
     public DeliveryJournal journal() {
         return journal;
+    }
+
+    /** How the segments are written again when the database was reopened under the router (the intake's). */
+    public void replayWith(Replay replay) {
+        this.replay = replay;
+    }
+
+    /** The database instance the journal is for from now on (after the start-up's recovery). */
+    void adoptCurrentDatabase() throws SQLException {
+        if (journal != null) {
+            try (Connection c = dataSource.getConnection()) {
+                instance = H2Instance.of(c);
+            }
+        }
     }
 
     /**
@@ -89,6 +119,10 @@ public final class Durability {
             return;
         }
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            Object current = H2Instance.of(c);
+            if (instance != null && current != instance) {
+                throw new SQLException("the database was reopened since the journal's last checkpoint");
+            }
             s.execute("CHECKPOINT");
             if (unsafe || warnedCheckpoint) {
                 LOG.info("checkpoint written again: deliveries are acknowledged again");
@@ -114,10 +148,28 @@ public final class Durability {
             return;
         }
         List<Path> sealed = journal.seal();
-        try {
-            checkpoint();
-        } catch (StoreUnavailable e) {
-            return; // logged once by checkpoint; the next run tries again
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            Object current = H2Instance.of(c);
+            if (instance != null && current != instance) {
+                LOG.warn("the embedded database was reopened under the router (it closes itself when writing its file"
+                        + " fails): the journal's {} segment(s) are written to it again", sealed.size());
+                int missing = replay.replay(sealed);
+                LOG.warn("{} deliveries the reopened database lacked were written again", missing);
+            }
+            s.execute("CHECKPOINT");
+            instance = current;
+            if (unsafe || warnedCheckpoint) {
+                LOG.info("checkpoint written again: deliveries are acknowledged again");
+            }
+            unsafe = false;
+            warnedCheckpoint = false;
+        } catch (SQLException | IOException | RuntimeException e) {
+            unsafe = true;
+            if (!warnedCheckpoint) {
+                warnedCheckpoint = true;
+                LOG.warn("checkpoint failed, the journal is kept: {}", e.toString());
+            }
+            return; // the next run tries again
         }
         try {
             journal.delete(sealed);

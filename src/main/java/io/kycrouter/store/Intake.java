@@ -66,6 +66,7 @@ public final class Intake implements AutoCloseable {
         this.durability = durability;
         this.writer = new GroupCommit<>("intake", dataSource, maxBatch, wait, linger, this::writeAll, this::writeAlone,
                 this::makeSafe);
+        durability.replayWith(this::replay);
     }
 
     /** After a batch committed: its new deliveries in the journal (nothing to do where a commit is safe already). */
@@ -162,21 +163,33 @@ public final class Intake implements AutoCloseable {
     }
 
     /**
-     * Writes again the deliveries a crash left in the journal's segments (before the router takes any delivery):
-     * those H2 already has are duplicates and write nothing, the others are stored with the same canonical event
-     * (its id, times and decision) they were stored with before. Then a checkpoint, and the segments are deleted.
-     * Returns how many deliveries were written again.
+     * Writes again the deliveries a crash left in the journal's segments (before the router takes any delivery), then
+     * checkpoints and deletes the segments. Returns how many deliveries were written again.
      */
-    public int recover(ObjectMapper json) throws IOException, SQLException {
+    public int recover() throws IOException, SQLException {
         DeliveryJournal journal = durability.journal();
         if (journal == null) {
             return 0;
         }
         List<Path> segments = journal.leftovers();
-        if (segments.isEmpty()) {
-            return 0;
+        int written = 0;
+        if (!segments.isEmpty()) {
+            written = replay(segments);
+            durability.checkpoint();
+            journal.delete(segments);
         }
-        int[] counts = new int[3]; // read, written again, torn bytes
+        durability.adoptCurrentDatabase();
+        return written;
+    }
+
+    /**
+     * Writes the deliveries of journal segments again, in the order they were committed: those the database already
+     * has are duplicates and write nothing, the others are stored with the same canonical event (its id, times and
+     * decision) they were stored with before, or parked again. Returns how many were written.
+     */
+    int replay(List<Path> segments) throws IOException, SQLException {
+        ObjectMapper json = JOURNAL_JSON;
+        int[] counts = new int[2]; // read, written again
         for (Path segment : segments) {
             List<Accepted> batch = new ArrayList<>(64);
             SQLException[] failed = new SQLException[1];
@@ -201,12 +214,12 @@ public final class Intake implements AutoCloseable {
                         segment.getFileName(), torn);
             }
         }
-        durability.checkpoint();
-        journal.delete(segments);
-        LOG.info("delivery journal: {} deliveries read back after an unclean stop, {} of them were not in the database"
-                + " and were written again", counts[0], counts[1]);
+        LOG.info("delivery journal: {} deliveries read back, {} of them were not in the database and were written again",
+                counts[0], counts[1]);
         return counts[1];
     }
+
+    private static final ObjectMapper JOURNAL_JSON = new ObjectMapper();
 
     private static Accepted accepted(IntakeRecord record, ObjectMapper json) {
         Inbox.Incoming d = record.delivery();
