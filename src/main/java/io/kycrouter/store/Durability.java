@@ -47,6 +47,9 @@ public final class Durability {
     /** The H2 database instance the journal's segments were written for (null until known). */
     private volatile Object instance;
     private volatile Replay replay = segments -> 0;
+    /** The thread writing the journal's deliveries again (its writes need no catching up). */
+    private volatile Thread replaying;
+    private final java.util.concurrent.locks.ReentrantLock trimming = new java.util.concurrent.locks.ReentrantLock();
 
     /** Writes the deliveries of journal segments again (see {@link Intake#recover}); returns how many were missing. */
     @FunctionalInterface
@@ -147,13 +150,76 @@ public final class Durability {
         if (journal == null || !journal.holdsAnything() && !unsafe) {
             return;
         }
+        trim();
+    }
+
+    /**
+     * Before a writer's transaction on {@code c} (the intake's, the event store's): when the database was reopened
+     * under the router, the journal's deliveries are written to it first, so that they keep their place before anything
+     * new in the event log. Throws {@link StoreUnavailable} (503) until that could be done.
+     */
+    public void catchUp(Connection c) {
+        if (journal == null || instance == null || Thread.currentThread() == replaying) {
+            return; // (the replay's own writes)
+        }
+        Object current;
+        try {
+            current = H2Instance.of(c);
+        } catch (SQLException e) {
+            throw new StoreUnavailable("database connection unusable: " + e.getMessage(), e);
+        }
+        if (current == instance) {
+            return;
+        }
+        // never wait for a replay another writer runs: it may be waiting for this one (the event store's)
+        if (!trimming.tryLock()) {
+            throw new StoreUnavailable("the journal's deliveries are being written to the reopened database", null);
+        }
+        try {
+            trim();
+        } finally {
+            trimming.unlock();
+        }
+        if (instance != current) {
+            throw new StoreUnavailable("the database was reopened and the journal's deliveries are not written to it yet", null);
+        }
+    }
+
+    /** Before a write on a connection of its own (the intake's single-delivery path): see {@link #catchUp(Connection)}. */
+    public void catchUp() {
+        if (journal == null || instance == null || Thread.currentThread() == replaying) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            catchUp(c);
+        } catch (SQLException e) {
+            throw new StoreUnavailable("no database connection: " + e.getMessage(), e);
+        }
+    }
+
+    private void trim() {
+        trimming.lock();
+        try {
+            trimLocked();
+        } finally {
+            trimming.unlock();
+        }
+    }
+
+    private void trimLocked() {
         List<Path> sealed = journal.seal();
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             Object current = H2Instance.of(c);
             if (instance != null && current != instance) {
                 LOG.warn("the embedded database was reopened under the router (it closes itself when writing its file"
                         + " fails): the journal's {} segment(s) are written to it again", sealed.size());
-                int missing = replay.replay(sealed);
+                int missing;
+                replaying = Thread.currentThread();
+                try {
+                    missing = replay.replay(sealed);
+                } finally {
+                    replaying = null;
+                }
                 LOG.warn("{} deliveries the reopened database lacked were written again", missing);
             }
             s.execute("CHECKPOINT");

@@ -61,6 +61,7 @@ public final class EventStore implements AutoCloseable {
     }
 
     private List<Boolean> appendAll(Connection c, List<Serialized> items) throws SQLException {
+        durability.catchUp(c); // a database reopened under the router gets the journal's deliveries first
         List<Boolean> appended = new ArrayList<>(items.size());
         EventLog.Positions positions = EventLog.reserve(c, items.size()); // first: see EventLog
         try (BatchStatements statements = new BatchStatements(c)) {
@@ -79,6 +80,7 @@ public final class EventStore implements AutoCloseable {
         for (int attempt = 0; attempt < 5; attempt++) {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
+                durability.catchUp(c);
                 try (BatchStatements statements = new BatchStatements(c)) {
                     boolean appended = appendIn(statements, event, payload, EventLog.reserve(c, 1));
                     c.commit();

@@ -181,6 +181,10 @@ public final class GroupCommit<T, R> implements AutoCloseable {
             try {
                 results = batch.write(c, items);
                 c.commit();
+            } catch (StoreUnavailable e) { // the store takes no write now: not a refusal of these items
+                rollback(c);
+                taken.forEach(p -> p.result().completeExceptionally(e));
+                return;
             } catch (SQLException | RuntimeException e) {
                 results = null;
                 rollback(c);

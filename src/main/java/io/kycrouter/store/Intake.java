@@ -99,6 +99,7 @@ public final class Intake implements AutoCloseable {
     }
 
     private List<Written> writeAll(Connection c, List<Accepted> items) throws SQLException {
+        durability.catchUp(c); // a database reopened under the router gets the journal's deliveries first
         List<Inbox.Incoming> rows = new ArrayList<>(items.size());
         int mapped = 0;
         for (Accepted a : items) {
@@ -144,6 +145,7 @@ public final class Intake implements AutoCloseable {
     }
 
     private Written storeAlone(Accepted a) {
+        durability.catchUp(); // as writeAll
         Inbox.Stored stored = inbox.storeAlone(a.delivery().plain());
         if (stored.duplicate() || a.event() == null) {
             if (!stored.duplicate() && a.mappingError() != null) {

@@ -100,12 +100,14 @@ class JournalRecoveryTest {
                     .until(() -> count(db.dataSource, "canonical_event") == 0);
             assertThatThrownBy(db.durability::checkpoint).as("not a checkpoint of the deliveries' database")
                     .isInstanceOf(StoreUnavailable.class);
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-                db.durability.checkpointAndTrim();
-                return count(db.dataSource, "canonical_event") == 2;
-            });
+            // the next delivery: the journal's go first, so that the event log keeps the order they were accepted in
+            Intake.Accepted after = delivery("k3", "ver-1", CanonicalStatus.REJECTED, t0.plusSeconds(60));
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> !db.intake.accept(after).duplicate());
             assertThat(strings(db.dataSource, "select event_id from canonical_event order by seq"))
-                    .containsExactly(before.event().eventId(), other.event().eventId());
+                    .containsExactly(before.event().eventId(), other.event().eventId(), after.event().eventId());
+            assertThat(strings(db.dataSource, "select status from verification_state order by verification_id"))
+                    .containsExactly("REJECTED", "REJECTED");
+            db.durability.checkpointAndTrim();
             assertThat(db.journal.holdsAnything()).isFalse();
             db.durability.checkpoint(); // the reopened database is the journal's now
         }
