@@ -121,7 +121,8 @@ public final class Database {
     }
 
     /**
-     * An H2 database writes its file at every commit. H2's own default (WRITE_DELAY=500) keeps committed
+     * Without the delivery journal ({@link #journalDirectory}: an H2 server, a URL that sets WRITE_DELAY, the journal
+     * switched off), an H2 database writes its file at every commit. H2's own default (WRITE_DELAY=500) keeps committed
      * transactions in memory for up to half a second, and a kill -9 or crash loses them: deliveries the vendor was
      * already told were accepted. This holds for every H2 URL that is not in-memory: an explicit {@code file:}, an
      * implicit file path ({@code jdbc:h2:./data/kyc}) and an H2 server ({@code tcp:}, {@code ssl:}; the setting is

@@ -12,8 +12,8 @@ import java.sql.SQLException;
 import java.util.function.LongConsumer;
 
 /**
- * Compacts an embedded H2 database file while the router runs: H2's own housekeeping, which the router's
- * WRITE_DELAY=0 switches off. H2 writes every commit as a new chunk of copied pages and reuses a chunk's space only
+ * Compacts an embedded H2 database file while the router runs, as H2's own housekeeping would (which WRITE_DELAY=0,
+ * the setting without the delivery journal, switches off). H2 writes every commit as a new chunk of copied pages and reuses a chunk's space only
  * once none of its pages is live; the pages that stay live (a verification's state, an index page few commits touch)
  * keep whole chunks alive. H2 rewrites those live pages into new chunks from its background thread, which only runs
  * with a write delay; without it the file grew for ever: about 10 KB per delivery at saturation, 30-40 KB at one
