@@ -229,7 +229,9 @@ disk_full() {
     psql -qtA -h 127.0.0.1 -U postgres -d "$PGDB" -c "select coalesce(sum(pg_total_relation_size(c.oid)), 0) from pg_class c
       join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema', 'bench_naive')"
   else
-    stat -c %s "$work"/kyc.* 2>/dev/null | awk '{s += $1} END {printf "%.0f", s}'
+    # the H2 file and the delivery journal's segments (kyc.journal/)
+    find "$work" -maxdepth 2 -type f \( -name 'kyc.*' -o -path "$work/kyc.journal/*" \) -printf '%s\n' 2>/dev/null \
+      | awk '{s += $1} END {printf "%.0f", s}'
   fi
 }
 # every exchange the context completed: during the warm-up of an extra route, nearly all of them are that route's
