@@ -127,18 +127,27 @@ public final class Durability {
                 throw new SQLException("the database was reopened since the journal's last checkpoint");
             }
             s.execute("CHECKPOINT");
-            if (unsafe || warnedCheckpoint) {
-                LOG.info("checkpoint written again: deliveries are acknowledged again");
-            }
-            unsafe = false;
-            warnedCheckpoint = false;
+            checkpointed();
         } catch (SQLException | RuntimeException e) {
-            unsafe = true;
-            if (!warnedCheckpoint) {
-                warnedCheckpoint = true;
-                LOG.warn("checkpoint failed: {}", e.toString());
-            }
+            checkpointFailed(e);
             throw new StoreUnavailable("the database could not write its file: " + e.getMessage(), e);
+        }
+    }
+
+    private void checkpointed() {
+        if (unsafe || warnedCheckpoint) {
+            LOG.info("checkpoint written again: deliveries are acknowledged again");
+        }
+        unsafe = false;
+        warnedCheckpoint = false;
+    }
+
+    /** Nothing is acknowledged until a checkpoint succeeds; said once, not at every try. */
+    private void checkpointFailed(Exception e) {
+        unsafe = true;
+        if (!warnedCheckpoint) {
+            warnedCheckpoint = true;
+            LOG.warn("checkpoint failed, the journal is kept: {}", e.toString());
         }
     }
 
@@ -224,17 +233,9 @@ public final class Durability {
             }
             s.execute("CHECKPOINT");
             instance = current;
-            if (unsafe || warnedCheckpoint) {
-                LOG.info("checkpoint written again: deliveries are acknowledged again");
-            }
-            unsafe = false;
-            warnedCheckpoint = false;
+            checkpointed();
         } catch (SQLException | IOException | RuntimeException e) {
-            unsafe = true;
-            if (!warnedCheckpoint) {
-                warnedCheckpoint = true;
-                LOG.warn("checkpoint failed, the journal is kept: {}", e.toString());
-            }
+            checkpointFailed(e);
             return; // the next run tries again
         }
         try {
