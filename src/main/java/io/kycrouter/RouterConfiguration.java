@@ -23,6 +23,8 @@ import io.kycrouter.ingress.BodyMemoryBudget;
 import io.kycrouter.ingress.BodyReader;
 import io.kycrouter.ingress.EarlyRefusals;
 import io.kycrouter.ingress.ExternalHeaderFilter;
+import io.kycrouter.ingress.WebhookHttpEngine;
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import io.kycrouter.ingress.Ingress;
 import io.kycrouter.delivery.JsonBodies;
 import io.kycrouter.ingress.RequestsInFlight;
@@ -147,11 +149,10 @@ public class RouterConfiguration implements CamelConfiguration {
         metrics.outboxGauges(targets, outboxDepth);
         onStop(context, dispatcher::release); // added after the pool: stopped before it, while the database is open
 
-        // The ingress route runs on Vert.x worker threads and each waits for its group commit: the pool bounds how
-        // many deliveries one commit can carry, so it is sized from kyc.ingress.worker-threads (Vert.x's default of
-        // 20 would cap the batch far below max-batch).
+        // Vert.x's worker threads run the operator API's and the console's routes (they block on the database); the
+        // webhook routes run on the event loops (WebhookHttpEngine below)
         context.getRegistry().bind("kycVertxOptions", new VertxOptions()
-                .setWorkerPoolSize((int) kyc.number("ingress.worker-threads", 64)));
+                .setWorkerPoolSize((int) kyc.number("ingress.worker-threads", 20)));
         context.getRegistry().bind("dataSource", dataSource);
         context.getRegistry().bind("vendorRegistry", vendors);
         // the ingress stores each delivery with its event (group commit); stopped before the dispatcher and the pool
@@ -184,6 +185,11 @@ public class RouterConfiguration implements CamelConfiguration {
         // no request header, query parameter or form field becomes a message header: credentials are read from the
         // request itself, and path parameters (vendor, verificationId, id, name) cannot be overridden from the query
         context.getComponent("platform-http", PlatformHttpComponent.class).setHeaderFilterStrategy(new ExternalHeaderFilter());
+        // the webhook routes run on the request's event loop, their commit awaited asynchronously (WebhookHttpEngine);
+        // kyc.ingress.event-loop = false leaves them to Camel's engine (a worker thread each, held until answered)
+        if (kyc.bool("ingress.event-loop", true)) {
+            context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, new WebhookHttpEngine());
+        }
         // the console (router/console.yaml): sign-in with the operator token opens a server-side session (kyc.console.*)
         String operatorToken = kyc.get("api.operator-token").orElse(null);
         ConsoleSessions sessions = new ConsoleSessions(operatorToken, clock,
@@ -212,9 +218,9 @@ public class RouterConfiguration implements CamelConfiguration {
         metrics.bodyMemory(bodyMemory::inUse);
         BodyReader bodyReader = new BodyReader(bodyMemory, kyc.number("ingress.server-max-body-size", 4_194_304),
                 Duration.ofMillis(kyc.number("ingress.body-progress-timeout-ms", 5_000)), () -> metrics.shed("body_memory"));
-        // requests in work at once (kyc.ingress.max-requests-in-flight, default from the heap and the worker threads)
+        // requests in work at once (kyc.ingress.max-requests-in-flight, default from the heap)
         RequestsInFlight inFlight = new RequestsInFlight((int) kyc.number("ingress.max-requests-in-flight",
-                RequestsInFlight.defaultLimit((int) kyc.number("ingress.worker-threads", 64))), () -> metrics.shed("in_flight"));
+                RequestsInFlight.defaultLimit()), () -> metrics.shed("in_flight"));
         metrics.requestsInFlight(inFlight::inFlight);
         context.addStartupListener(new StartupChecks(vendors, folders));
         // webhooks the server refuses outside the routes (408 too slow, 413 over the server's limit) count as refusals too

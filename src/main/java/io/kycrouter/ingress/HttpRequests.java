@@ -1,8 +1,12 @@
 package io.kycrouter.ingress;
 
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
+
+import java.util.concurrent.Executor;
 
 /**
  * The HTTP request behind an exchange of a platform-http route. Credentials, signatures and timestamps are read from
@@ -23,6 +27,15 @@ public final class HttpRequests {
     public static String header(Exchange exchange, String name) {
         HttpServerRequest request = of(exchange);
         return request == null ? null : request.getHeader(name);
+    }
+
+    /**
+     * Where a route waiting for something (its commit) goes on: the Vert.x context it runs on now (the request's event
+     * loop), or, outside Vert.x, the thread that completes the wait.
+     */
+    public static Executor continuation(Exchange exchange) {
+        Context context = Vertx.currentContext();
+        return context == null ? Runnable::run : task -> context.runOnContext(ignored -> task.run());
     }
 
     /** The connection's peer address (never a header a client writes), or null when there is no HTTP request. */

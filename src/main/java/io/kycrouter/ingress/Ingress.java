@@ -23,6 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The steps of {@code POST /webhooks/{vendor}} (router/ingress.yaml): check the request, authenticate it,
@@ -125,7 +127,7 @@ public final class Ingress {
      * Commits the delivery to the inbox (dedupe on the key) with the canonical event router/canonical.yaml mapped
      * it to, or with the reason it could not be mapped; 503 when the database cannot take it.
      */
-    public void store(Exchange exchange) {
+    public CompletionStage<Void> store(Exchange exchange) {
         Intake.Accepted accepted = toCommit(exchange);
         // Mapped: the parsed document and the body's bytes are garbage from here on, dropped before the wait for the
         // commit: a request waiting there holds its body once, as text, not also its bytes and a JSON tree of about
@@ -133,16 +135,22 @@ public final class Ingress {
         // full several times a second: docs/DECISIONS.md, 74).
         exchange.getMessage().setBody(null);
         exchange.removeVariable("delivery");
-        Inbox.Stored stored;
-        try {
-            stored = intake.accept(accepted);
-        } catch (StoreUnavailable e) {
-            throw new DeliveryRejected(503, "store_unavailable", "the router's database is unavailable; retry later");
-        } catch (IllegalArgumentException e) {
-            throw DeliveryRejected.badRequest("invalid_payload", e.getMessage());
-        }
-        exchange.setVariable("inboxId", stored.id());
-        exchange.setVariable("duplicate", stored.duplicate());
+        // No thread waits for the commit: the route goes on where it was (the request's event loop) once it is done.
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        intake.acceptAsync(accepted, HttpRequests.continuation(exchange)).whenComplete((stored, failure) -> {
+            if (failure == null) {
+                exchange.setVariable("inboxId", stored.id());
+                exchange.setVariable("duplicate", stored.duplicate());
+                done.complete(null);
+            } else if (failure instanceof StoreUnavailable) {
+                done.completeExceptionally(new DeliveryRejected(503, "store_unavailable", "the router's database is unavailable; retry later"));
+            } else if (failure instanceof IllegalArgumentException) {
+                done.completeExceptionally(DeliveryRejected.badRequest("invalid_payload", failure.getMessage()));
+            } else {
+                done.completeExceptionally(failure);
+            }
+        });
+        return done;
     }
 
     /** The delivery, as the intake commits it, with the canonical event it was mapped to (or why it could not be). */

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Bounds the requests the router works on at once. A request counts from the moment its body has arrived (it runs
  * after {@link BodyReader}) until its answer is sent or its connection closes; past the limit it is answered 503
  * {@code overloaded} with {@code Retry-After} at once, before an exchange is made for it. Every request in work costs
- * heap beyond its body (the exchange, its headers, its place in the worker queue and in a group commit), so without a
+ * heap beyond its body (the exchange, its headers, the mapped event, its place in a group commit), so without a
  * bound enough connections of valid webhooks at once exhaust a small heap; with it any number of them gets 503s
  * beyond the limit, and the vendors retry.
  * <p>
@@ -33,12 +33,12 @@ public final class RequestsInFlight implements Handler<RoutingContext> {
     }
 
     /**
-     * The default limit: a place for every 256 KB of the maximum heap, at least two per worker thread (so that a
-     * worker always has the next request waiting) and at most sixteen per worker (more only queue for longer).
+     * The default limit: a place for every 256 KB of the maximum heap, at least 128 (two full group commits) and at
+     * most 1024 (more only queue for longer).
      */
-    public static int defaultLimit(int workerThreads) {
+    public static int defaultLimit() {
         long byHeap = Runtime.getRuntime().maxMemory() / (256 * 1024);
-        return (int) Math.max(2L * workerThreads, Math.min(16L * workerThreads, byHeap));
+        return (int) Math.max(128, Math.min(1024, byHeap));
     }
 
     @Override

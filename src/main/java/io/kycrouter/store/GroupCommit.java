@@ -95,25 +95,41 @@ public final class GroupCommit<T, R> implements AutoCloseable {
 
     /** Writes the item with whatever else is waiting; returns once committed. */
     public R submit(T item) {
-        if (closed) {
-            throw new StoreUnavailable(name + ": the router is stopping", null);
-        }
-        Pending<T, R> pending = new Pending<>(item, new CompletableFuture<>());
-        queue.add(pending);
         try {
-            return pending.result().get(waitMillis, TimeUnit.MILLISECONDS);
+            return submitAsync(item).get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
             throw new StoreUnavailable(name + " write failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            // the write may still commit: the caller answers 503 and the vendor's retry is then a duplicate
-            throw new StoreUnavailable(name + " write not confirmed within " + waitMillis + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailable(name + " write interrupted", e);
         }
+    }
+
+    /**
+     * Queues the item with whatever else is waiting; the result completes on the writer thread once committed, or with
+     * a {@link StoreUnavailable} when the commit is not confirmed within the wait (the write may still commit: the
+     * caller answers 503 and the vendor's retry is then a duplicate), or any other failure of the item alone.
+     */
+    public CompletableFuture<R> submitAsync(T item) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new StoreUnavailable(name + ": the router is stopping", null));
+        }
+        CompletableFuture<R> result = new CompletableFuture<>();
+        CompletableFuture<R> answer = new CompletableFuture<>();
+        queue.add(new Pending<>(item, result));
+        result.orTimeout(waitMillis, TimeUnit.MILLISECONDS).whenComplete((r, failure) -> {
+            if (failure == null) {
+                answer.complete(r);
+            } else if (failure instanceof TimeoutException) {
+                answer.completeExceptionally(new StoreUnavailable(name + " write not confirmed within " + waitMillis + " ms", failure));
+            } else {
+                answer.completeExceptionally(failure);
+            }
+        });
+        return answer;
     }
 
     /** How many items wait for the writer (for tests). */

@@ -16,6 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Takes in an authenticated delivery, already mapped by its vendor route: its inbox row and, when the mapping
@@ -85,7 +87,32 @@ public final class Intake implements AutoCloseable {
 
     /** Commits the delivery and its event; a duplicate writes nothing. Returns the inbox row. */
     public Inbox.Stored accept(Accepted accepted) {
-        Written written = writer.submit(accepted);
+        return stored(accepted, writer.submit(accepted));
+    }
+
+    /**
+     * Commits the delivery and its event without holding the caller's thread: the result completes, on the given
+     * executor, with the inbox row once committed, or with the failure ({@link StoreUnavailable} when the store could
+     * not take it, an {@link IllegalArgumentException} for a delivery it refuses), never wrapped.
+     */
+    public CompletableFuture<Inbox.Stored> acceptAsync(Accepted accepted, Executor continueOn) {
+        CompletableFuture<Inbox.Stored> answer = new CompletableFuture<>();
+        writer.submitAsync(accepted).whenCompleteAsync((written, failure) -> {
+            if (failure != null) {
+                answer.completeExceptionally(failure);
+                return;
+            }
+            try {
+                answer.complete(stored(accepted, written));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        }, continueOn);
+        return answer;
+    }
+
+    /** After the commit: wakes the dispatcher for a new event and writes its log line (off the writer thread). */
+    private Inbox.Stored stored(Accepted accepted, Written written) {
         VerificationEvent event = accepted.event();
         if (written.eventStored()) {
             afterAppend.run();
