@@ -1,7 +1,11 @@
 package io.kycrouter.ingress;
 
 import io.vertx.core.Future;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -14,6 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -22,11 +30,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Vert.x's defaults and no way to change them (cleartext HTTP/2 on, the codec's errors answered with empty bodies,
  * Netty's lenient body framing), and these are all fixed when a server starts listening.
  * <p>
- * So a second server, configured, serves Camel's router on the same host and port, and Camel's is closed. Vert.x
- * shares one listening socket between the servers of a Vert.x instance bound to the same address and hands each new
- * connection to one of them: the socket stays open throughout, and once Camel's server is closed every new
- * connection goes to this one. It is closed with the router (a Camel service, stopped after the routes; Camel's
- * Vert.x instance closing would close it too).
+ * So servers of its own, configured, one per event loop, serve Camel's router on the same host and port, and Camel's
+ * is closed. Vert.x shares one listening socket between the servers of a Vert.x instance bound to the same address
+ * and hands each new connection to one of them in turn: the socket stays open throughout, and once Camel's server is
+ * closed every new connection goes to one of these. They are closed with the router (a Camel service, stopped after
+ * the routes; Camel's Vert.x instance closing would close them too).
  */
 public final class WebhookServer extends ServiceSupport {
 
@@ -34,7 +42,7 @@ public final class WebhookServer extends ServiceSupport {
 
     private final HttpServerOptions options;
     private final ErrorAnswers errors;
-    private HttpServer server;
+    private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
 
     /**
      * @param http2Cleartext whether HTTP/2 without TLS (h2c: upgrade or prior knowledge) is served
@@ -63,28 +71,61 @@ public final class WebhookServer extends ServiceSupport {
             errors.register(mounting); // Camel mounts its routes' router under this one: both answer an unknown path
         }
         AtomicBoolean warned = new AtomicBoolean();
-        HttpServer own = camel.getVertx().createHttpServer(options)
-                .requestHandler(router)
-                .invalidRequestHandler(errors.invalidRequest())
-                .connectionHandler(connection -> {
-                    if (!StrictFraming.install(connection, options) && warned.compareAndSet(false, true)) {
-                        LOG.warn("this Vert.x has no request decoder to replace: requests with an ambiguous body length"
-                                + " are framed by Netty's rules, not refused");
-                    }
-                });
-        own.listen(camel.getConfigurationPort(), camel.getHost()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        server = own;
+        // One server per event loop: a server started outside Vert.x gets an event loop of its own (the next one) and
+        // serves all its connections there, and the webhook routes run on their connection's event loop, so a single
+        // server would do all their work on one thread. Vert.x hands each new connection to the servers in turn.
+        int loops = eventLoops(camel.getVertx());
+        for (int i = 0; i < loops; i++) {
+            HttpServer own = camel.getVertx().createHttpServer(options)
+                    .requestHandler(router)
+                    .invalidRequestHandler(errors.invalidRequest())
+                    .connectionHandler(connection -> {
+                        if (!StrictFraming.install(connection, options) && warned.compareAndSet(false, true)) {
+                            LOG.warn("this Vert.x has no request decoder to replace: requests with an ambiguous body length"
+                                    + " are framed by Netty's rules, not refused");
+                        }
+                    });
+            CompletableFuture<Void> listening = new CompletableFuture<>();
+            // started from an event loop context of its own (a thread outside Vert.x would reuse one context for all)
+            eventLoopContext(camel.getVertx()).runOnContext(ignored -> own.listen(camel.getConfigurationPort(), camel.getHost())
+                    .onComplete(started -> {
+                        if (started.succeeded()) {
+                            listening.complete(null);
+                        } else {
+                            listening.completeExceptionally(started.cause());
+                        }
+                    }));
+            listening.get(30, TimeUnit.SECONDS);
+            servers.add(own);
+        }
         camelServer.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         context.addService(this, true);
         return true;
     }
 
+    /** A new context on the next of the Vert.x instance's event loops. */
+    private static Context eventLoopContext(Vertx vertx) {
+        return vertx instanceof VertxInternal internal ? internal.createEventLoopContext() : vertx.getOrCreateContext();
+    }
+
+    /** The event loops of the Vert.x instance (its options' pool size; Vert.x's default, two per core, otherwise). */
+    static int eventLoops(Vertx vertx) {
+        if (!(vertx instanceof VertxInternal internal)) {
+            return VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+        }
+        int loops = 0;
+        for (io.netty.util.concurrent.EventExecutor ignored : internal.getEventLoopGroup()) {
+            loops++;
+        }
+        return Math.max(1, loops);
+    }
+
     @Override
     protected void doStop() throws Exception {
-        HttpServer own = server;
-        server = null;
-        if (own != null) {
-            Future<Void> closed = own.close();
+        List<HttpServer> own = new ArrayList<>(servers);
+        servers.clear();
+        for (HttpServer server : own) {
+            Future<Void> closed = server.close();
             closed.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
     }
