@@ -38,6 +38,10 @@ import java.util.concurrent.locks.LockSupport;
  * With a warm-up path, the warm-up's requests go there instead (bench/run.sh: the bare route), so the router's own
  * pipeline goes from idle to the fixed rate within the measured seconds, and its transient counts.
  * Sends min(rate x (warm-up + seconds), requests in the file) requests; the line counts the measured ones.
+ * <p>
+ * With the environment variable SENDER_TIMELINE set to a file, also writes the measured seconds' latency over time to
+ * it, one line per 100 ms of intended send times: "ms-from-start requests p50 max" (ms): where the tail comes from (a
+ * stall every second is a periodic task of the router, an irregular one a collection or the machine).
  */
 public class FixedRateSender {
 
@@ -129,6 +133,23 @@ public class FixedRateSender {
         System.out.printf(Locale.ROOT, "%d %d %d %d %d %.1f %.0f %.2f %.2f %.2f %.2f %d%n", due - firstMeasured, ok + non2xx, ok,
                 non2xx, errors, secs, (ok + non2xx) / secs, ms(sorted, 0.50), ms(sorted, 0.99), ms(sorted, 0.999), ms(sorted, 1.0),
                 warmUpOk);
+        String timeline = System.getenv("SENDER_TIMELINE");
+        if (timeline != null && !timeline.isBlank()) {
+            writeTimeline(Path.of(timeline), latency, firstMeasured, due, rate);
+        }
+    }
+
+    /** Per 100 ms window of intended send times: its requests, their median and largest latency. */
+    static void writeTimeline(Path file, long[] latency, int firstMeasured, int due, double rate) throws IOException {
+        int perWindow = Math.max(1, (int) Math.round(rate / 10));
+        StringBuilder out = new StringBuilder();
+        for (int from = firstMeasured; from < due; from += perWindow) {
+            long[] window = Arrays.copyOfRange(latency, from, Math.min(due, from + perWindow));
+            Arrays.sort(window);
+            out.append(String.format(Locale.ROOT, "%d %d %.2f %.2f%n", (long) ((from - firstMeasured) * 1000 / rate),
+                    window.length, ms(window, 0.5), ms(window, 1.0)));
+        }
+        Files.writeString(file, out);
     }
 
     static double ms(long[] sorted, double q) {
