@@ -9,6 +9,7 @@ import io.kycrouter.cli.RunCommand;
 import io.kycrouter.cli.SendCommand;
 import io.kycrouter.cli.Tools;
 import io.kycrouter.store.Database;
+import io.kycrouter.vendors.JsonPathCache;
 import org.apache.camel.main.Main;
 
 import java.io.PrintStream;
@@ -30,6 +31,8 @@ public final class KycWebhookRouter {
     private static final Map<String, Supplier<Command>> COMMANDS = new LinkedHashMap<>();
 
     static {
+        // before any route evaluates a JSONPath: its default path cache takes a lock per lookup (decision 80)
+        JsonPathCache.install();
         COMMANDS.put("run", () -> new RunCommand(KycWebhookRouter::create, Map.of()));
         COMMANDS.put("dev", () -> new DevCommand(KycWebhookRouter::create));
         COMMANDS.put("check", () -> new CheckCommand(KycWebhookRouter::configuredOnly, Map.of()));

@@ -151,7 +151,10 @@ public class RouterConfiguration implements CamelConfiguration {
 
         // Vert.x's worker threads run the operator API's and the console's routes (they block on the database); the
         // webhook routes run on the event loops (WebhookHttpEngine below)
+        // Netty's native epoll transport where it is available (Linux; NIO elsewhere): its event loops are woken
+        // without the lock NIO's selector takes, which the loops queued on (decision 80)
         context.getRegistry().bind("kycVertxOptions", new VertxOptions()
+                .setPreferNativeTransport(kyc.bool("ingress.native-transport", true))
                 .setWorkerPoolSize((int) kyc.number("ingress.worker-threads", 20)));
         context.getRegistry().bind("dataSource", dataSource);
         context.getRegistry().bind("vendorRegistry", vendors);

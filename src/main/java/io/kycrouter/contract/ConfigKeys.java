@@ -21,7 +21,7 @@ public final class ConfigKeys {
             "vendors.dir", "vendors.disabled", "routes.dir",
             "ingress.request-timeout-ms", "ingress.idle-timeout-ms", "ingress.http2-cleartext",
             "ingress.server-max-body-size", "ingress.body-memory", "ingress.body-progress-timeout-ms",
-            "ingress.max-requests-in-flight", "ingress.worker-threads", "ingress.event-loop", "ingress.max-body-size", "ingress.content-types",
+            "ingress.max-requests-in-flight", "ingress.worker-threads", "ingress.event-loop", "ingress.native-transport", "ingress.max-body-size", "ingress.content-types",
             "ingress.max-json-depth",
             "security.dev-accept-unauthenticated",
             "db.url", "db.user", "db.password", "db.pool.max-size", "db.pool.min-idle", "db.pool.connection-timeout-ms",

@@ -99,6 +99,10 @@ public final class WebhookServer extends ServiceSupport {
             servers.add(own);
         }
         camelServer.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Vertx vertx = camel.getVertx();
+        LOG.info("webhook server on port {}: {} event loops, {} transport", camel.getConfigurationPort(), loops,
+                vertx.isNativeTransportEnabled() ? "native" : "NIO" + (vertx.unavailableNativeTransportCause() == null ? ""
+                        : " (native: " + vertx.unavailableNativeTransportCause().getMessage() + ")"));
         context.addService(this, true);
         return true;
     }

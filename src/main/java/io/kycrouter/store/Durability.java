@@ -126,7 +126,9 @@ public final class Durability {
             if (instance != null && current != instance) {
                 throw new SQLException("the database was reopened since the journal's last checkpoint");
             }
-            s.execute("CHECKPOINT");
+            if (!H2Instance.store(c)) {
+                s.execute("CHECKPOINT");
+            }
             checkpointed();
         } catch (SQLException | RuntimeException e) {
             checkpointFailed(e);
@@ -231,7 +233,9 @@ public final class Durability {
                 }
                 LOG.warn("{} deliveries the reopened database lacked were written again", missing);
             }
-            s.execute("CHECKPOINT");
+            if (!H2Instance.store(c)) {
+                s.execute("CHECKPOINT");
+            }
             instance = current;
             checkpointed();
         } catch (SQLException | IOException | RuntimeException e) {
