@@ -126,9 +126,7 @@ public final class Durability {
             if (instance != null && current != instance) {
                 throw new SQLException("the database was reopened since the journal's last checkpoint");
             }
-            if (!H2Instance.store(c)) {
-                s.execute("CHECKPOINT");
-            }
+            s.execute("CHECKPOINT");
             checkpointed();
         } catch (SQLException | RuntimeException e) {
             checkpointFailed(e);
@@ -233,9 +231,7 @@ public final class Durability {
                 }
                 LOG.warn("{} deliveries the reopened database lacked were written again", missing);
             }
-            if (!H2Instance.store(c)) {
-                s.execute("CHECKPOINT");
-            }
+            s.execute("CHECKPOINT");
             instance = current;
             checkpointed();
         } catch (SQLException | IOException | RuntimeException e) {
