@@ -62,9 +62,6 @@ public final class H2Compaction {
             if (store == null || store.getCurrentVersion() == versionAfterLastRun) {
                 return false;
             }
-            // a run takes H2's store lock, then waits for any store under way: let that finish first, holding no
-            // lock, or writers that need the store lock meanwhile wait for the whole store (decision 80)
-            store.getFileStore().executeFileStoreOperation(() -> { });
             long started = System.nanoTime();
             boolean rewritten = store.compact(fillRate, bytes);
             if (rewritten) {
