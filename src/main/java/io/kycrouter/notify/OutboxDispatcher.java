@@ -1,6 +1,7 @@
 package io.kycrouter.notify;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -31,8 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * its cursor in the event log ({@link CursorDrain}) and, in turn, the outbox rows that are due (retries, deliveries
  * waiting behind an earlier one, replays), so a slow or dead target only ever holds its own worker: the others, and
  * the ingress, never wait for it.
- * An attempt goes to {@code direct:notify-<type>} (http, kafka, log), which passes it on to the target's own route,
- * made from the template of its type ({@link TargetRoutes}).
+ * An attempt goes straight to the target's own route, {@code direct:notify-target-<name>}, made from the template of
+ * its type ({@link TargetRoutes}); its endpoint is looked up once per target, not per attempt.
  */
 public final class OutboxDispatcher {
 
@@ -52,6 +53,7 @@ public final class OutboxDispatcher {
     private final Map<String, AtomicBoolean> logs = new ConcurrentHashMap<>();
     private final Map<String, ExecutorService> pools = new ConcurrentHashMap<>();
     private volatile ProducerTemplate producer;
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
 
     private final AttemptMetrics metrics;
     private final Clock clock;
@@ -274,7 +276,7 @@ public final class OutboxDispatcher {
      */
     Attempted attempt(TargetDefinition target, OutboxRow row) {
         long started = System.nanoTime();
-        Exchange result = producer().send("direct:notify-" + target.type().name().toLowerCase(), exchange -> {
+        Exchange result = producer().send(endpoint(target), exchange -> {
             exchange.setVariable("target", target);
             exchange.setVariable("eventId", row.eventId());
             exchange.setVariable("partitionKey", row.vendor() + ":" + row.verificationId());
@@ -367,6 +369,11 @@ public final class OutboxDispatcher {
         } catch (RuntimeException e) {
             LOG.debug("could not release outbox claims and cursors: {}", e.getMessage());
         }
+    }
+
+    /** The target's own route (TargetRoutes), resolved once: a URI given at each send is parsed and looked up again. */
+    private Endpoint endpoint(TargetDefinition target) {
+        return endpoints.computeIfAbsent(target.name(), name -> context.getEndpoint(TargetRoutes.ENDPOINT_PREFIX + name));
     }
 
     private ProducerTemplate producer() {

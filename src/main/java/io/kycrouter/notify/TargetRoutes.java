@@ -14,6 +14,9 @@ import java.net.URI;
  */
 public final class TargetRoutes extends RouteBuilder {
 
+    /** The start of every target route's endpoint URI; the target's name follows (the templates' {@code from}). */
+    static final String ENDPOINT_PREFIX = "direct:notify-target-";
+
     private final Targets targets;
 
     public TargetRoutes(Targets targets) {
