@@ -1,23 +1,19 @@
 package io.kycrouter;
 
+import io.kycrouter.store.ResourceIndex;
 import io.kycrouter.vendors.ConfigException;
 import io.kycrouter.vendors.VendorFolders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * The YAML route files the router loads, as Camel Main's routes include pattern: the router's own routes
@@ -27,6 +23,7 @@ import java.util.zip.ZipFile;
 final class RouteFiles {
 
     static final String BUILT_IN = "router/";
+    static final String INDEX = BUILT_IN + "route-files.list";
     private static final Logger LOG = LoggerFactory.getLogger(RouteFiles.class);
 
     private RouteFiles() {
@@ -92,49 +89,21 @@ final class RouteFiles {
     }
 
     /**
-     * The names of the built-in route files: the {@code router/*.yaml} entries of the jar (or of the classes folder
-     * when run from a build). Read from the jar's central directory, not with a classpath scan, which would read the
-     * whole jar at every start (docs/DECISIONS.md, decision 24).
+     * The names of the built-in route files, from {@code router/route-files.list}: a scan would walk the whole jar's
+     * central directory at every start (docs/DECISIONS.md, decisions 24 and 82).
      */
     static Set<String> builtIn() {
-        Path source = codeSource();
+        ClassLoader loader = RouteFiles.class.getClassLoader();
         Set<String> names = new TreeSet<>();
-        try {
-            if (Files.isDirectory(source)) {
-                Path dir = source.resolve(BUILT_IN);
-                if (Files.isDirectory(dir)) {
-                    try (Stream<Path> files = Files.list(dir)) {
-                        files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).forEach(names::add);
-                    }
-                }
-            } else {
-                try (ZipFile jar = new ZipFile(source.toFile())) {
-                    for (ZipEntry entry : Collections.list(jar.entries())) {
-                        String name = entry.getName();
-                        if (name.startsWith(BUILT_IN) && name.endsWith(".yaml") && name.indexOf('/', BUILT_IN.length()) < 0) {
-                            names.add(name.substring(BUILT_IN.length()));
-                        }
-                    }
-                }
+        for (String name : ResourceIndex.read(loader, INDEX)) {
+            if (loader.getResource(BUILT_IN + name) == null) {
+                throw new ConfigException(INDEX + " lists " + name + ", which is not in the jar: a broken build");
             }
-        } catch (IOException e) {
-            throw new ConfigException("cannot list the router's built-in routes in " + source + ": " + e.getMessage());
+            names.add(name);
         }
         if (names.isEmpty()) {
-            throw new ConfigException("no built-in route files (" + BUILT_IN + "*.yaml) in " + source + ": a broken build");
+            throw new ConfigException("no built-in route files in " + INDEX + ": a broken build");
         }
         return names;
-    }
-
-    private static Path codeSource() {
-        CodeSource source = RouteFiles.class.getProtectionDomain().getCodeSource();
-        if (source == null || source.getLocation() == null) {
-            throw new ConfigException("cannot tell where the router's classes were loaded from, to find its " + BUILT_IN + "*.yaml");
-        }
-        try {
-            return Path.of(source.getLocation().toURI());
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            throw new ConfigException("cannot read the router's built-in routes from " + source.getLocation() + ": " + e.getMessage());
-        }
     }
 }

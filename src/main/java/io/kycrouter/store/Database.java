@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Optional;
 
 /** The connection pool (HikariCP) and the schema migrations (Flyway, run at start-up). */
@@ -80,10 +81,15 @@ public final class Database {
     public static void migrate(HikariDataSource dataSource) {
         String product = productName(dataSource);
         try {
+            // the shared schema, and what one database needs alone (db/vendor/h2, db/vendor/postgresql)
+            List<String> folders = List.of("db/migration", "db/vendor/" + product.toLowerCase(java.util.Locale.ROOT).replace(" ", ""));
+            MigrationScripts scripts = new MigrationScripts(Database.class.getClassLoader(), folders);
             Flyway.configure()
                     .dataSource(dataSource)
-                    // the shared schema, and what one database needs alone (db/vendor/h2, db/vendor/postgresql)
-                    .locations("classpath:db/migration", "classpath:db/vendor/" + product.toLowerCase(java.util.Locale.ROOT).replace(" ", ""))
+                    .locations(folders.stream().map(folder -> "classpath:" + folder).toArray(String[]::new))
+                    // listed, not scanned for (MigrationScripts); with both providers set Flyway makes no scanner
+                    .resourceProvider(scripts)
+                    .javaMigrationClassProvider(scripts)
                     .load()
                     .migrate();
         } catch (FlywayException e) {
